@@ -1,0 +1,1 @@
+"""atensi: case management and programme performance for Ditjen Rehabilitasi Sosial."""

@@ -1,0 +1,29 @@
+from .context import RequestInfo, reset_request_info, set_request_info
+
+
+def client_ip(request) -> str | None:
+    # Behind a reverse proxy set ATENSI_TRUST_X_FORWARDED_FOR; otherwise the header is ignored
+    # because any client could forge it.
+    from django.conf import settings
+
+    if getattr(settings, "ATENSI_TRUST_X_FORWARDED_FOR", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR")
+
+
+class RequestContextMiddleware:
+    """Makes the client address available to services writing audit rows."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = set_request_info(
+            RequestInfo(ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")[:200])
+        )
+        try:
+            return self.get_response(request)
+        finally:
+            reset_request_info(token)

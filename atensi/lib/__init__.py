@@ -1,0 +1,1 @@
+"""Plain helpers with no Django models: NIK rules, name normalisation, settings from the environment."""

@@ -1,0 +1,10 @@
+"""The REST API, /api/v1/: one include per area of the domain."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("atensi.accounts.api_urls")),
+    path("", include("atensi.organisation.api_urls")),
+    path("", include("atensi.registry.api_urls")),
+    path("", include("atensi.common.api_urls")),
+]

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from atensi.common import views as common_views
+
+urlpatterns = [
+    path("", common_views.home, name="home"),
+    path("akun/", include("atensi.accounts.urls")),
+    path("registri/", include("atensi.registry.urls")),
+    path("wilayah/", include("atensi.organisation.urls")),
+    path("audit/", include("atensi.common.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("config.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+]
