@@ -52,10 +52,15 @@ def main() -> int:
     if reason is None:
         status = _pytest("PostgreSQL", {**base, "DATABASE_URL": url}, args) or status
     elif _required("ATENSI_REQUIRE_POSTGRES"):
-        print(f"\nFAILED: PostgreSQL is required (ATENSI_REQUIRE_POSTGRES=1) but {reason}", flush=True)
+        print(
+            f"\nFAILED: PostgreSQL is required (ATENSI_REQUIRE_POSTGRES=1) but {reason}", flush=True
+        )
         status = status or 1
     else:
-        print(f"\nSKIPPED the PostgreSQL pass: {reason}. Set ATENSI_TEST_DATABASE_URL to run it.", flush=True)
+        print(
+            f"\nSKIPPED the PostgreSQL pass: {reason}. Set ATENSI_TEST_DATABASE_URL to run it.",
+            flush=True,
+        )
     return status
 
 

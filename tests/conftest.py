@@ -42,8 +42,12 @@ def sentra_b(db):
 
 def make_user(username: str, role: str, unit_code: str, first_name: str = ""):
     return user_create(
-        actor=None, username=username, password=PASSWORD, role=role,
-        unit=Unit.objects.get(code=unit_code), first_name=first_name or username.replace("_", " ").title(),
+        actor=None,
+        username=username,
+        password=PASSWORD,
+        role=role,
+        unit=Unit.objects.get(code=unit_code),
+        first_name=first_name or username.replace("_", " ").title(),
     )
 
 

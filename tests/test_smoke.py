@@ -1,8 +1,8 @@
 import pytest
 
+from atensi.common.errors import NotFound
 from atensi.common.models import AuditLog
 from atensi.registry.selectors import person_get, persons_visible_to
-from atensi.common.errors import NotFound
 from tests.registry.factories import make_person
 
 

@@ -4,7 +4,14 @@ from .models import Role
 
 # Roles that work with personal data of beneficiaries at all. Finance officers work with budget
 # figures only (data minimisation, UU 27/2022 Pasal 16).
-REGISTRY_READERS = {Role.ADMIN, Role.ANALYST, Role.HEAD, Role.SUPERVISOR, Role.PENDAMPING, Role.AUDITOR}
+REGISTRY_READERS = {
+    Role.ADMIN,
+    Role.ANALYST,
+    Role.HEAD,
+    Role.SUPERVISOR,
+    Role.PENDAMPING,
+    Role.AUDITOR,
+}
 REGISTRY_WRITERS = {Role.ADMIN, Role.HEAD, Role.SUPERVISOR, Role.PENDAMPING}
 AUDIT_READERS = {Role.ADMIN, Role.AUDITOR}
 

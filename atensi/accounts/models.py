@@ -18,7 +18,10 @@ class User(AbstractUser):
 
     role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
     unit = models.ForeignKey(
-        "organisation.Unit", verbose_name=_("unit kerja"), on_delete=models.PROTECT, related_name="users"
+        "organisation.Unit",
+        verbose_name=_("unit kerja"),
+        on_delete=models.PROTECT,
+        related_name="users",
     )
     phone = models.CharField(_("telepon"), max_length=20, blank=True)
     failed_logins = models.PositiveSmallIntegerField(_("gagal masuk berturut-turut"), default=0)

@@ -21,7 +21,14 @@ from .models import Role, User
 
 @transaction.atomic
 def user_create(
-    *, actor, username: str, password: str, role: str, unit: Unit, first_name: str = "", last_name: str = "",
+    *,
+    actor,
+    username: str,
+    password: str,
+    role: str,
+    unit: Unit,
+    first_name: str = "",
+    last_name: str = "",
     email: str = "",
 ) -> User:
     """Creates a user after checking the role and the password policy; audits it."""
@@ -32,24 +39,43 @@ def user_create(
             code="unknown_role",
         )
     if User.objects.filter(username__iexact=username).exists():
-        raise ApplicationError(_("Nama pengguna %s sudah dipakai.") % username, code="username_taken")
+        raise ApplicationError(
+            _("Nama pengguna %s sudah dipakai.") % username, code="username_taken"
+        )
     user = User(
-        username=username, role=role, unit=unit, first_name=first_name, last_name=last_name, email=email,
-        is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN,
+        username=username,
+        role=role,
+        unit=unit,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        is_staff=role == Role.ADMIN,
+        is_superuser=role == Role.ADMIN,
     )
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise ApplicationError(" ".join(exc.messages), code="weak_password", details={"password": exc.messages}) from None
+        raise ApplicationError(
+            " ".join(exc.messages), code="weak_password", details={"password": exc.messages}
+        ) from None
     user.set_password(password)
     try:
         user.full_clean()
     except ValidationError as exc:
-        raise ApplicationError(_("Data pengguna tidak valid."), code="invalid", details=exc.message_dict) from None
+        raise ApplicationError(
+            _("Data pengguna tidak valid."), code="invalid", details=exc.message_dict
+        ) from None
     user.save()
-    audit_record(actor=actor, action="create", obj=user, changes={
-        "username": [None, username], "role": [None, role], "unit": [None, unit.code],
-    })
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=user,
+        changes={
+            "username": [None, username],
+            "role": [None, role],
+            "unit": [None, unit.code],
+        },
+    )
     return user
 
 
@@ -59,13 +85,19 @@ def user_authenticate(*, username: str, password: str, request=None) -> User:
     user = User.objects.filter(username__iexact=username).first()
     if user is not None and user.locked_until and user.locked_until > now:
         with transaction.atomic():
-            audit_record(actor=user, action="login_failed", obj=user, changes={"reason": [None, "locked"]})
+            audit_record(
+                actor=user, action="login_failed", obj=user, changes={"reason": [None, "locked"]}
+            )
         raise ApplicationError(
-            _("Akun dikunci sementara karena terlalu banyak percobaan masuk yang gagal. Coba lagi setelah %s.")
+            _(
+                "Akun dikunci sementara karena terlalu banyak percobaan masuk yang gagal. Coba lagi setelah %s."
+            )
             % timezone.localtime(user.locked_until).strftime("%H:%M"),
             code="account_locked",
         )
-    authenticated = authenticate(request, username=user.username if user else username, password=password)
+    authenticated = authenticate(
+        request, username=user.username if user else username, password=password
+    )
     if authenticated is None:
         if user is not None:
             with transaction.atomic():
@@ -73,16 +105,30 @@ def user_authenticate(*, username: str, password: str, request=None) -> User:
                 user.refresh_from_db(fields=["failed_logins"])
                 audit_record(actor=user, action="login_failed", obj=user)
                 if user.failed_logins >= settings.ATENSI_LOGIN_MAX_FAILURES:
-                    user.locked_until = now + dt.timedelta(minutes=settings.ATENSI_LOGIN_LOCKOUT_MINUTES)
+                    user.locked_until = now + dt.timedelta(
+                        minutes=settings.ATENSI_LOGIN_LOCKOUT_MINUTES
+                    )
                     user.failed_logins = 0
                     user.save(update_fields=["locked_until", "failed_logins"])
-                    audit_record(actor=user, action="locked", obj=user, changes={
-                        "locked_until": [None, user.locked_until.isoformat()],
-                    })
+                    audit_record(
+                        actor=user,
+                        action="locked",
+                        obj=user,
+                        changes={
+                            "locked_until": [None, user.locked_until.isoformat()],
+                        },
+                    )
         else:
             with transaction.atomic():
-                audit_record(actor=None, action="login_failed", object_type="accounts.user", object_repr=username[:150])
-        raise ApplicationError(_("Nama pengguna atau kata sandi salah."), code="invalid_credentials")
+                audit_record(
+                    actor=None,
+                    action="login_failed",
+                    object_type="accounts.user",
+                    object_repr=username[:150],
+                )
+        raise ApplicationError(
+            _("Nama pengguna atau kata sandi salah."), code="invalid_credentials"
+        )
     with transaction.atomic():
         User.objects.filter(pk=authenticated.pk).update(failed_logins=0, locked_until=None)
         audit_record(actor=authenticated, action="login", obj=authenticated)

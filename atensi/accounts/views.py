@@ -25,7 +25,9 @@ class LoginForm(forms.Form):
         username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
         if username and password:
             try:
-                self.user_cache = user_authenticate(username=username, password=password, request=self.request)
+                self.user_cache = user_authenticate(
+                    username=username, password=password, request=self.request
+                )
             except ApplicationError as exc:
                 raise forms.ValidationError(exc.message, code=exc.code) from None
         return self.cleaned_data

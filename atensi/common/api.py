@@ -27,7 +27,9 @@ def exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
         return Response(error_body(exc.code, exc.message, exc.details), status=exc.status)
     if isinstance(exc, DjangoValidationError):
-        details = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        details = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         return Response(
             error_body("invalid", _("Data tidak valid; perbaiki kolom yang ditandai."), details),
             status=status.HTTP_400_BAD_REQUEST,
@@ -41,7 +43,9 @@ def exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         details = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        response.data = error_body("invalid", _("Data tidak valid; perbaiki kolom yang ditandai."), details)
+        response.data = error_body(
+            "invalid", _("Data tidak valid; perbaiki kolom yang ditandai."), details
+        )
     else:
         code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
         message = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)

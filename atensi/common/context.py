@@ -10,7 +10,8 @@ class RequestInfo:
     user_agent: str = ""
 
 
-_current: ContextVar[RequestInfo] = ContextVar("atensi_request", default=RequestInfo())
+_NONE = RequestInfo()  # frozen, so a shared default is safe
+_current: ContextVar[RequestInfo] = ContextVar("atensi_request", default=_NONE)  # noqa: B039
 
 
 def current_request_info() -> RequestInfo:

@@ -21,7 +21,9 @@ class RequestContextMiddleware:
 
     def __call__(self, request):
         token = set_request_info(
-            RequestInfo(ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")[:200])
+            RequestInfo(
+                ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")[:200]
+            )
         )
         try:
             return self.get_response(request)

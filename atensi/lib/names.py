@@ -10,13 +10,59 @@ import unicodedata
 
 _OLD_SPELLINGS = [("oe", "u"), ("dj", "j"), ("tj", "c"), ("nj", "ny"), ("sj", "sy"), ("ch", "kh")]
 _TITLES = {
-    "h", "hj", "haji", "hajah", "hajjah", "dr", "drs", "dra", "ir", "prof", "kh", "ust", "ustadz",
-    "ustaz", "ustadzah", "tn", "ny", "nn", "sdr", "sdri", "bpk", "bapak", "ibu", "raden", "rd",
+    "h",
+    "hj",
+    "haji",
+    "hajah",
+    "hajjah",
+    "dr",
+    "drs",
+    "dra",
+    "ir",
+    "prof",
+    "kh",
+    "ust",
+    "ustadz",
+    "ustaz",
+    "ustadzah",
+    "tn",
+    "ny",
+    "nn",
+    "sdr",
+    "sdri",
+    "bpk",
+    "bapak",
+    "ibu",
+    "raden",
+    "rd",
 }
 _MUHAMMAD = {
-    "muhammad", "muhamad", "muhammat", "muhamat", "mohammad", "mohamad", "mohammed", "mohamed",
-    "muhammed", "mochammad", "mochamad", "mokhammad", "mokhamad", "muchammad", "muchamad",
-    "mukhammad", "mukhamad", "moh", "moch", "mokh", "muh", "much", "mukh", "mhd", "mhmd", "md",
+    "muhammad",
+    "muhamad",
+    "muhammat",
+    "muhamat",
+    "mohammad",
+    "mohamad",
+    "mohammed",
+    "mohamed",
+    "muhammed",
+    "mochammad",
+    "mochamad",
+    "mokhammad",
+    "mokhamad",
+    "muchammad",
+    "muchamad",
+    "mukhammad",
+    "mukhamad",
+    "moh",
+    "moch",
+    "mokh",
+    "muh",
+    "much",
+    "mukh",
+    "mhd",
+    "mhmd",
+    "md",
 }
 _PATRONYMIC = {"bin", "binti", "bt", "bte"}
 # Degrees written after the name ("Budi Santoso, S.Pd., M.Si.") or glued with dots.
@@ -69,7 +115,18 @@ def normalize_name(name: str) -> str:
     return " ".join(name_tokens(name))
 
 
-_KEY_REWRITES = [("kh", "h"), ("sy", "s"), ("ph", "p"), ("dz", "j"), ("y", "j"), ("f", "p"), ("v", "p"), ("q", "k"), ("z", "j"), ("x", "ks")]
+_KEY_REWRITES = [
+    ("kh", "h"),
+    ("sy", "s"),
+    ("ph", "p"),
+    ("dz", "j"),
+    ("y", "j"),
+    ("f", "p"),
+    ("v", "p"),
+    ("q", "k"),
+    ("z", "j"),
+    ("x", "ks"),
+]
 
 
 def token_key(token: str) -> str:

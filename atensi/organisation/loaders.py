@@ -55,7 +55,7 @@ def _region_rows(include_villages: bool) -> dict[str, dict]:
             }
             for code, row in list(rows.items()):
                 if row["level"] == RegionLevel.DISTRICT and code.startswith(new + "."):
-                    old_district = old + code[len(new):]
+                    old_district = old + code[len(new) :]
                     rows[old_district] = {
                         **row,
                         "code": old_district,
@@ -67,7 +67,9 @@ def _region_rows(include_villages: bool) -> dict[str, dict]:
     return rows
 
 
-def regions_load(*, include_villages: bool = True, progress: Callable[[int, int], None] | None = None) -> dict:
+def regions_load(
+    *, include_villages: bool = True, progress: Callable[[int, int], None] | None = None
+) -> dict:
     """Creates or updates every region code; returns counts. Safe to run again."""
     rows = _region_rows(include_villages)
     order = [RegionLevel.PROVINCE, RegionLevel.REGENCY, RegionLevel.DISTRICT, RegionLevel.VILLAGE]
@@ -90,7 +92,9 @@ def regions_load(*, include_villages: bool = True, progress: Callable[[int, int]
                     changed.append(current)
             Region.objects.bulk_create(new, batch_size=2000)
             Region.objects.bulk_update(
-                changed, ["name", "level", "parent_id", "valid_until", "successor_id", "source"], batch_size=2000
+                changed,
+                ["name", "level", "parent_id", "valid_until", "successor_id", "source"],
+                batch_size=2000,
             )
             created += len(new)
             updated += len(changed)
@@ -110,8 +114,9 @@ def units_load() -> dict:
     with open(DATA_DIR / "units.csv", newline="", encoding="utf-8") as f:
         items = list(csv.DictReader(f))
     known_regions = set(
-        Region.objects.filter(code__in={i["province_code"] for i in items} | {i["regency_code"] for i in items})
-        .values_list("code", flat=True)
+        Region.objects.filter(
+            code__in={i["province_code"] for i in items} | {i["regency_code"] for i in items}
+        ).values_list("code", flat=True)
     )
     created = 0
     with transaction.atomic():
@@ -127,7 +132,9 @@ def units_load() -> dict:
                 parent=by_code.get(item["parent"]),
                 target_groups=item["target_groups"].split(),
                 city=item["city"],
-                province_id=item["province_code"] if item["province_code"] in known_regions else None,
+                province_id=item["province_code"]
+                if item["province_code"] in known_regions
+                else None,
                 regency_id=item["regency_code"] if item["regency_code"] in known_regions else None,
                 residential_capacity=int(item["residential_capacity"] or 0),
                 former_focus=item["former_focus"],

@@ -25,7 +25,12 @@ class RegionLevel(models.TextChoices):
     VILLAGE = "village", _("Desa/kelurahan")
 
 
-LEVEL_BY_DOTS = {0: RegionLevel.PROVINCE, 1: RegionLevel.REGENCY, 2: RegionLevel.DISTRICT, 3: RegionLevel.VILLAGE}
+LEVEL_BY_DOTS = {
+    0: RegionLevel.PROVINCE,
+    1: RegionLevel.REGENCY,
+    2: RegionLevel.DISTRICT,
+    3: RegionLevel.VILLAGE,
+}
 
 
 class Region(models.Model):
@@ -35,10 +40,18 @@ class Region(models.Model):
     level = models.CharField(_("tingkat"), max_length=10, choices=RegionLevel.choices)
     name = models.CharField(_("nama"), max_length=120)
     parent = models.ForeignKey(
-        "self", verbose_name=_("induk"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("induk"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     valid_until = models.DateField(
-        _("berlaku sampai"), null=True, blank=True, help_text=_("Kosong untuk kode yang masih berlaku.")
+        _("berlaku sampai"),
+        null=True,
+        blank=True,
+        help_text=_("Kosong untuk kode yang masih berlaku."),
     )
     successor = models.ForeignKey(
         "self",
@@ -86,7 +99,12 @@ class Unit(TimeStampedModel):
     name = models.CharField(_("nama"), max_length=150, unique=True)
     type = models.CharField(_("jenis"), max_length=20, choices=UnitType.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("induk"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("induk"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     target_groups = models.JSONField(
         _("klaster"),
@@ -96,12 +114,24 @@ class Unit(TimeStampedModel):
     )
     city = models.CharField(_("kota"), max_length=100, blank=True)
     province = models.ForeignKey(
-        Region, verbose_name=_("provinsi"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Region,
+        verbose_name=_("provinsi"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     regency = models.ForeignKey(
-        Region, verbose_name=_("kabupaten/kota"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Region,
+        verbose_name=_("kabupaten/kota"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    residential_capacity = models.PositiveIntegerField(_("kapasitas residensial (tempat tidur)"), default=0)
+    residential_capacity = models.PositiveIntegerField(
+        _("kapasitas residensial (tempat tidur)"), default=0
+    )
     former_focus = models.CharField(_("fokus layanan sebelumnya"), max_length=200, blank=True)
     note = models.CharField(_("catatan"), max_length=200, blank=True)
     is_active = models.BooleanField(_("aktif"), default=True)
@@ -119,4 +149,6 @@ class Unit(TimeStampedModel):
 
         unknown = set(self.target_groups or []) - set(TargetGroup.values)
         if unknown:
-            raise ValidationError({"target_groups": _("Klaster tidak dikenal: %s") % ", ".join(sorted(unknown))})
+            raise ValidationError(
+                {"target_groups": _("Klaster tidak dikenal: %s") % ", ".join(sorted(unknown))}
+            )

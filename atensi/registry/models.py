@@ -37,7 +37,8 @@ class Person(TimeStampedModel):
     """Someone the service knows about; becomes a Penerima Manfaat by decree (see cases)."""
 
     registry_id = models.CharField(_("nomor registri"), max_length=20, unique=True, editable=False)
-    nik = models.CharField(_("NIK"), max_length=16, null=True, blank=True)
+    # NULL, not "", when missing: persons without a NIK must not look like duplicates of each other.
+    nik = models.CharField(_("NIK"), max_length=16, null=True, blank=True)  # noqa: DJ001
     no_nik_reason = models.CharField(
         _("alasan tanpa NIK"), max_length=20, choices=NoNikReason.choices, blank=True, default=""
     )
@@ -63,7 +64,10 @@ class Person(TimeStampedModel):
     disability_types = models.JSONField(_("ragam disabilitas"), default=list, blank=True)
     photo = models.FileField(_("foto"), upload_to="persons/photos/", blank=True)
     unit = models.ForeignKey(
-        "organisation.Unit", verbose_name=_("unit pendaftar"), on_delete=models.PROTECT, related_name="persons"
+        "organisation.Unit",
+        verbose_name=_("unit pendaftar"),
+        on_delete=models.PROTECT,
+        related_name="persons",
     )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -84,7 +88,9 @@ class Person(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(nik__isnull=False) | ~models.Q(no_nik_reason=""),
                 name="person_nik_or_reason",
-                violation_error_message=_("Isi NIK, atau pilih alasan mengapa orang ini tidak punya NIK."),
+                violation_error_message=_(
+                    "Isi NIK, atau pilih alasan mengapa orang ini tidak punya NIK."
+                ),
             ),
             models.CheckConstraint(condition=models.Q(sex__in=["L", "P"]), name="person_sex_valid"),
         ]
@@ -111,6 +117,9 @@ class PersonNameToken(models.Model):
             # name search: WHERE key = %s / key LIKE 'prefix%' then join person
             models.Index(fields=["key", "person"], name="name_token_key_idx"),
         ]
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class Relationship(models.TextChoices):

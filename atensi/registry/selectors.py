@@ -37,7 +37,9 @@ def persons_visible_to(user) -> QuerySet[Person]:
 def person_get(user, pk) -> Person:
     """Returns one person visible to `user`, or raises NotFound (also for persons out of scope)."""
     try:
-        return persons_visible_to(user).select_related("unit", "village", "registered_by").get(pk=pk)
+        return (
+            persons_visible_to(user).select_related("unit", "village", "registered_by").get(pk=pk)
+        )
     except (Person.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("Orang tidak ditemukan.")) from None
 
@@ -57,7 +59,9 @@ def person_search(persons: QuerySet[Person], query: str, *, limit: int = 50) -> 
         return []
     digits = clean_nik(query)
     if digits.isdigit() and len(digits) == 16:
-        return list(persons.filter(nik=digits)[:limit]) or list(persons.filter(no_kk=digits)[:limit])
+        return list(persons.filter(nik=digits)[:limit]) or list(
+            persons.filter(no_kk=digits)[:limit]
+        )
     if query.upper().startswith("ATN-"):
         return list(persons.filter(registry_id=query.upper())[:limit])
 
@@ -68,7 +72,9 @@ def person_search(persons: QuerySet[Person], query: str, *, limit: int = 50) -> 
     everyone = persons
     for key in keys:
         persons = persons.filter(id__in=PersonNameToken.objects.filter(key=key).values("person_id"))
-    candidates = list(persons.only("id", "full_name", "name_normalized", "aliases")[:_CANDIDATE_LIMIT])
+    candidates = list(
+        persons.only("id", "full_name", "name_normalized", "aliases")[:_CANDIDATE_LIMIT]
+    )
     if len(candidates) < limit and len(keys) > 1:
         seen = {p.id for p in candidates}
         extra = everyone.filter(

@@ -3,7 +3,9 @@
 import secrets
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from atensi.accounts.access import can_write_registry
@@ -11,16 +13,29 @@ from atensi.accounts.models import Role
 from atensi.common.audit import audit_record, diff, snapshot
 from atensi.common.errors import ApplicationError, Conflict, PermissionDenied
 from atensi.lib.names import name_keys, normalize_name
-from atensi.lib.nik import clean_nik
+from atensi.lib.nik import check_nik, clean_nik
 from atensi.organisation.models import Region, Unit
+from atensi.organisation.selectors import region_code_exists
 
-from .models import Person, PersonNameToken
-from .selectors import persons_visible_to
-from .validation import validate_person
+from .models import Consent, ConsentBasis, ConsentGiver, FamilyMember, Person, PersonNameToken
+from .selectors import person_get, persons_visible_to
+from .validation import NIK_MESSAGES, validate_person
 
 EDITABLE_FIELDS = [
-    "nik", "no_nik_reason", "no_kk", "full_name", "aliases", "sex", "birth_place", "birth_date",
-    "birth_date_estimated", "address", "village", "phone", "target_group", "disability_types",
+    "nik",
+    "no_nik_reason",
+    "no_kk",
+    "full_name",
+    "aliases",
+    "sex",
+    "birth_place",
+    "birth_date",
+    "birth_date_estimated",
+    "address",
+    "village",
+    "phone",
+    "target_group",
+    "disability_types",
 ]
 AUDITED_FIELDS = [*EDITABLE_FIELDS, "unit", "nik_warnings"]
 
@@ -54,7 +69,9 @@ def normalize_values(values: dict[str, Any]) -> dict[str, Any]:
 def _raise_if_invalid(check) -> None:
     if not check.ok:
         raise ApplicationError(
-            _("Data orang belum benar; perbaiki kolom yang ditandai."), code="invalid", details=check.errors
+            _("Data orang belum benar; perbaiki kolom yang ditandai."),
+            code="invalid",
+            details=check.errors,
         )
 
 
@@ -65,7 +82,10 @@ def _resolve_village(value):
 
 
 def person_name_tokens_rows(person: Person) -> list[PersonNameToken]:
-    return [PersonNameToken(person=person, key=k) for k in sorted(name_keys(person.full_name, *person.aliases))]
+    return [
+        PersonNameToken(person=person, key=k)
+        for k in sorted(name_keys(person.full_name, *person.aliases))
+    ]
 
 
 def _reindex_name(person: Person) -> None:
@@ -83,7 +103,9 @@ def person_create(*, actor, unit: Unit | None = None, **values: Any) -> Person:
         raise PermissionDenied(_("Anda hanya boleh mendaftarkan orang di unit Anda sendiri."))
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ApplicationError(_("Kolom tidak dikenal: %s") % ", ".join(sorted(unknown)), code="unknown_field")
+        raise ApplicationError(
+            _("Kolom tidak dikenal: %s") % ", ".join(sorted(unknown)), code="unknown_field"
+        )
     values = normalize_values(values)
     check = validate_person(values)
     _raise_if_invalid(check)
@@ -99,25 +121,37 @@ def person_create(*, actor, unit: Unit | None = None, **values: Any) -> Person:
     person.full_clean()
     person.save()
     _reindex_name(person)
-    audit_record(actor=actor, action="create", obj=person, changes={
-        k: [None, v] for k, v in snapshot(person, AUDITED_FIELDS).items() if v not in (None, "", [], False)
-    })
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=person,
+        changes={
+            k: [None, v]
+            for k, v in snapshot(person, AUDITED_FIELDS).items()
+            if v not in (None, "", [], False)
+        },
+    )
     return person
 
 
 @transaction.atomic
-def person_update(*, actor, person: Person, expected_version: int | None = None, **changes: Any) -> Person:
+def person_update(
+    *, actor, person: Person, expected_version: int | None = None, **changes: Any
+) -> Person:
     """Changes a person's fields; refuses a stale edit (someone saved in between) with a Conflict."""
-    if not can_write_registry(actor) or not persons_visible_to(actor).filter(pk=person.pk).exists():
-        raise PermissionDenied(_("Anda tidak boleh mengubah data orang ini."))
+    _writable_person(actor, person)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ApplicationError(_("Kolom tidak dikenal: %s") % ", ".join(sorted(unknown)), code="unknown_field")
+        raise ApplicationError(
+            _("Kolom tidak dikenal: %s") % ", ".join(sorted(unknown)), code="unknown_field"
+        )
     current = Person.objects.select_for_update().get(pk=person.pk)
     if expected_version is not None and current.version != expected_version:
         last = current.updated_at
         raise Conflict(
-            _("Data ini sudah diubah orang lain (versi %(v)s, %(t)s). Muat ulang lalu ulangi perubahan Anda.")
+            _(
+                "Data ini sudah diubah orang lain (versi %(v)s, %(t)s). Muat ulang lalu ulangi perubahan Anda."
+            )
             % {"v": current.version, "t": last.astimezone().strftime("%d-%m-%Y %H:%M")},
             code="stale_version",
             details={"current_version": current.version},
@@ -161,3 +195,183 @@ def person_delete(*, actor, person: Person, reason: str) -> None:
         changes={"registry_id": [person.registry_id, None], "reason": [None, reason.strip()]},
     )
     person.delete()
+
+
+@transaction.atomic
+def person_open(*, actor, pk) -> Person:
+    """Returns a person's record for reading and records that `actor` viewed it (UU PDP Pasal 31)."""
+    person = person_get(actor, pk)
+    audit_record(actor=actor, action="view", obj=person)
+    return person
+
+
+def _writable_person(actor, person: Person) -> None:
+    if not can_write_registry(actor) or not persons_visible_to(actor).filter(pk=person.pk).exists():
+        raise PermissionDenied(_("Anda tidak boleh mengubah data orang ini."))
+
+
+FAMILY_FIELDS = ["name", "relationship", "nik", "phone", "is_guardian"]
+CONSENT_FIELDS = [
+    "basis",
+    "scope",
+    "given_by",
+    "given_by_name",
+    "method",
+    "given_at",
+    "withdrawn_at",
+    "withdrawn_reason",
+]
+
+
+def _full_clean(instance) -> None:
+    try:
+        instance.full_clean(exclude=["person"])
+    except ValidationError as exc:
+        raise ApplicationError(
+            _("Data belum benar; perbaiki kolom yang ditandai."),
+            code="invalid",
+            details=exc.message_dict,
+        ) from None
+
+
+@transaction.atomic
+def family_member_add(
+    *,
+    actor,
+    person: Person,
+    name: str,
+    relationship: str,
+    nik: str = "",
+    phone: str = "",
+    is_guardian: bool = False,
+) -> FamilyMember:
+    """Adds a family member or guardian to a person's record."""
+    _writable_person(actor, person)
+    nik = clean_nik(nik)
+    if nik:
+        result = check_nik(nik, region_exists=region_code_exists)
+        if not result.valid:
+            raise ApplicationError(
+                _("NIK anggota keluarga tidak valid."),
+                code="invalid",
+                details={"nik": [str(NIK_MESSAGES[c]) for c in result.errors]},
+            )
+    member = FamilyMember(
+        person=person,
+        name=" ".join(name.split()),
+        relationship=relationship,
+        nik=nik,
+        phone=phone.strip(),
+        is_guardian=is_guardian,
+    )
+    _full_clean(member)
+    member.save()
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=member,
+        changes={k: [None, v] for k, v in snapshot(member, ["person", *FAMILY_FIELDS]).items()},
+    )
+    return member
+
+
+@transaction.atomic
+def family_member_remove(*, actor, member: FamilyMember) -> None:
+    """Removes a family member from a person's record."""
+    _writable_person(actor, member.person)
+    audit_record(
+        actor=actor,
+        action="delete",
+        obj=member,
+        changes={k: [v, None] for k, v in snapshot(member, ["person", *FAMILY_FIELDS]).items()},
+    )
+    member.delete()
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor,
+    person: Person,
+    basis: str,
+    scope: str,
+    given_by: str,
+    given_by_name: str,
+    method: str,
+    given_at,
+) -> Consent:
+    """Records a consent or other legal basis for processing a person's data.
+
+    A child's consent is given by a parent or guardian (UU 27/2022 Pasal 25).
+    """
+    _writable_person(actor, person)
+    if given_at > timezone.now():
+        raise ApplicationError(
+            _("Waktu persetujuan tidak boleh di masa depan."),
+            code="invalid",
+            details={"given_at": [_("Waktu persetujuan tidak boleh di masa depan.")]},
+        )
+    is_child = person.birth_date is not None and _age(person.birth_date, timezone.localdate()) < 18
+    if basis == ConsentBasis.CONSENT and is_child and given_by == ConsentGiver.SELF:
+        raise ApplicationError(
+            _(
+                "Persetujuan untuk anak (di bawah 18 tahun) diberikan oleh orang tua atau wali (UU PDP Pasal 25)."
+            ),
+            code="child_consent",
+            details={"given_by": [_("Pilih orang tua atau wali.")]},
+        )
+    consent = Consent(
+        person=person,
+        basis=basis,
+        scope=scope.strip(),
+        given_by=given_by,
+        given_by_name=given_by_name.strip(),
+        method=method,
+        given_at=given_at,
+        recorded_by=actor,
+    )
+    _full_clean(consent)
+    consent.save()
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=consent,
+        changes={
+            k: [None, v]
+            for k, v in snapshot(consent, ["person", *CONSENT_FIELDS]).items()
+            if v is not None
+        },
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, actor, consent: Consent, reason: str) -> Consent:
+    """Marks a consent as withdrawn; processing that rested on it must stop."""
+    _writable_person(actor, consent.person)
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.withdrawn_at is not None:
+        raise ApplicationError(_("Persetujuan ini sudah ditarik."), code="already_withdrawn")
+    if not reason.strip():
+        raise ApplicationError(
+            _("Tuliskan alasan penarikan."),
+            code="invalid",
+            details={"withdrawn_reason": [_("Wajib diisi.")]},
+        )
+    consent.withdrawn_at = timezone.now()
+    consent.withdrawn_reason = reason.strip()
+    consent.save(update_fields=["withdrawn_at", "withdrawn_reason", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=consent,
+        changes={
+            "withdrawn_at": [None, consent.withdrawn_at.isoformat()],
+            "withdrawn_reason": [None, consent.withdrawn_reason],
+        },
+    )
+    return consent
+
+
+def _age(born, today) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))

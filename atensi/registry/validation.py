@@ -18,14 +18,24 @@ NIK_MESSAGES = {
     nik_rules.LENGTH: _("NIK harus 16 digit."),
     nik_rules.DIGITS: _("NIK hanya boleh berisi angka."),
     nik_rules.PROVINCE_UNKNOWN: _("Kode provinsi di NIK (2 digit pertama) tidak dikenal."),
-    nik_rules.REGENCY_UNKNOWN: _("Kode kabupaten/kota di NIK (digit 3–4) tidak dikenal di provinsinya."),
-    nik_rules.DISTRICT_UNKNOWN: _("Kode kecamatan di NIK (digit 5–6) tidak dikenal di kabupaten/kotanya."),
+    nik_rules.REGENCY_UNKNOWN: _(
+        "Kode kabupaten/kota di NIK (digit 3–4) tidak dikenal di provinsinya."
+    ),
+    nik_rules.DISTRICT_UNKNOWN: _(
+        "Kode kecamatan di NIK (digit 5–6) tidak dikenal di kabupaten/kotanya."
+    ),
     nik_rules.DISTRICT_ZERO: _("Kode kecamatan di NIK tidak boleh 00."),
     nik_rules.BIRTH_DATE_INVALID: _("Tanggal lahir di NIK (digit 7–12) bukan tanggal yang ada."),
     nik_rules.SERIAL_ZERO: _("Nomor urut di NIK (4 digit terakhir) tidak boleh 0000."),
-    nik_rules.BIRTH_DATE_MISMATCH: _("Tanggal lahir tercatat berbeda dengan tanggal lahir di NIK; periksa keduanya."),
-    nik_rules.SEX_MISMATCH: _("Jenis kelamin tercatat berbeda dengan yang tersirat di NIK (tanggal + 40 untuk perempuan)."),
-    nik_rules.BIRTH_DATE_IN_FUTURE: _("Tanggal lahir di NIK ada di masa depan; periksa abad/tahunnya."),
+    nik_rules.BIRTH_DATE_MISMATCH: _(
+        "Tanggal lahir tercatat berbeda dengan tanggal lahir di NIK; periksa keduanya."
+    ),
+    nik_rules.SEX_MISMATCH: _(
+        "Jenis kelamin tercatat berbeda dengan yang tersirat di NIK (tanggal + 40 untuk perempuan)."
+    ),
+    nik_rules.BIRTH_DATE_IN_FUTURE: _(
+        "Tanggal lahir di NIK ada di masa depan; periksa abad/tahunnya."
+    ),
 }
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{6,18}$")
@@ -98,7 +108,9 @@ def validate_person(values: dict[str, Any], *, villages: set[str] | None = None)
         )
     phone = values.get("phone") or ""
     if phone and not _PHONE.match(phone):
-        check.error("phone", _("Nomor telepon hanya boleh berisi angka, spasi, tanda - dan + di depan."))
+        check.error(
+            "phone", _("Nomor telepon hanya boleh berisi angka, spasi, tanda - dan + di depan.")
+        )
 
     village = values.get("village")
     if village is not None:

@@ -8,7 +8,9 @@ from atensi.registry.services import person_create
 _serial = itertools.count(1)
 
 
-def nik_for(birth_date: dt.date, sex: str, district: str = "31.75.01", serial: int | None = None) -> str:
+def nik_for(
+    birth_date: dt.date, sex: str, district: str = "31.75.01", serial: int | None = None
+) -> str:
     """Returns a structurally valid NIK for a birth date and sex in a district (dotted code)."""
     day = birth_date.day + (40 if sex == "P" else 0)
     serial = serial if serial is not None else next(_serial)

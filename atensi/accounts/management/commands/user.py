@@ -39,15 +39,25 @@ class Command(BaseCommand):
     def _add(self, options):
         unit = Unit.objects.filter(code=options["unit"]).first()
         if unit is None:
-            raise CommandError(f"Unit dengan kode {options['unit']} tidak ada. Lihat daftar unit di admin.")
+            raise CommandError(
+                f"Unit dengan kode {options['unit']} tidak ada. Lihat daftar unit di admin."
+            )
         password = sys.stdin.readline().rstrip("\n")
         if not password:
             raise CommandError("Kata sandi dibaca dari stdin dan tidak boleh kosong.")
         user = user_create(
-            actor=None, username=options["username"], password=password, role=options["role"], unit=unit,
-            first_name=options["first_name"], last_name=options["last_name"], email=options["email"],
+            actor=None,
+            username=options["username"],
+            password=password,
+            role=options["role"],
+            unit=unit,
+            first_name=options["first_name"],
+            last_name=options["last_name"],
+            email=options["email"],
         )
-        self.stdout.write(f"Pengguna {user.username} ({user.get_role_display()}, {unit.name}) dibuat.")
+        self.stdout.write(
+            f"Pengguna {user.username} ({user.get_role_display()}, {unit.name}) dibuat."
+        )
 
     def _token(self, options):
         user = User.objects.filter(username=options["username"]).first()
