@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "atensi.organisation",
     "atensi.accounts",
     "atensi.registry",
+    "atensi.cases",
 ]
 
 MIDDLEWARE = [

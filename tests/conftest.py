@@ -27,6 +27,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("regions", "load", verbosity=0)
         call_command("units", "load", verbosity=0)
+        call_command("cases", "rules", verbosity=0)
         region_codes_changed()
 
 

@@ -1,6 +1,6 @@
 """Reads of the registry that depend on who asks. Access rules for persons live here only."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
@@ -18,7 +18,7 @@ def persons_visible_to(user) -> QuerySet[Person]:
 
     Administrators and auditors see everyone; directorate analysts the persons of their target
     groups nationwide; heads and supervisors their unit; a pendamping the persons they registered
-    (cases assigned to them extend this once case management exists).
+    or whose cases are assigned to them.
     """
     persons = Person.objects.all()
     if not can_read_registry(user):
@@ -26,12 +26,26 @@ def persons_visible_to(user) -> QuerySet[Person]:
     if user.role in (Role.ADMIN, Role.AUDITOR):
         return persons
     if user.role == Role.ANALYST:
-        return persons.filter(target_group__in=user.unit.target_groups or [])
+        groups = user.unit.target_groups or []
+        return persons.filter(
+            Q(target_group__in=groups) | Q(pk__in=_case_persons(target_group__in=groups))
+        )
+    # Persons reach a sentra by registration or by a case (a case transferred in brings its person).
     if user.role in (Role.HEAD, Role.SUPERVISOR):
-        return persons.filter(unit_id=user.unit_id)
+        return persons.filter(
+            Q(unit_id=user.unit_id) | Q(pk__in=_case_persons(unit_id=user.unit_id))
+        )
     if user.role == Role.PENDAMPING:
-        return persons.filter(unit_id=user.unit_id, registered_by=user)
+        return persons.filter(
+            Q(unit_id=user.unit_id, registered_by=user) | Q(pk__in=_case_persons(pendamping=user))
+        )
     return persons.none()
+
+
+def _case_persons(**case_filter):
+    from atensi.cases.models import Case  # cases build on the registry, not the other way round
+
+    return Case.objects.filter(**case_filter).values("person_id")
 
 
 def person_get(user, pk) -> Person:
