@@ -35,6 +35,8 @@ _TITLES = {
     "ibu",
     "raden",
     "rd",
+    "ra",  # Raden Ajeng, written R.A.
+    "rr",  # Raden Roro
 }
 _MUHAMMAD = {
     "muhammad",
@@ -62,11 +64,55 @@ _MUHAMMAD = {
     "mukh",
     "mhd",
     "mhmd",
+    "mohd",
+    "muhd",
     "md",
 }
 _PATRONYMIC = {"bin", "binti", "bt", "bte"}
 # Degrees written after the name ("Budi Santoso, S.Pd., M.Si.") or glued with dots.
 _DEGREE = re.compile(r",\s*(?:[a-z]{1,4}\.\s*)+[a-z]{0,6}\.?(?=,|$)")
+# Degrees typed after the name without a comma ("Budi Santoso S.Pd"), written without their dots;
+# only words that carry a dot are taken for degrees, so a surname such as "Se" or "Ma" stays.
+_DEGREES_WITHOUT_COMMA = {
+    "se",
+    "sh",
+    "st",
+    "ssi",
+    "ssos",
+    "sosi",
+    "ssosi",
+    "skom",
+    "spd",
+    "spdi",
+    "sag",
+    "sip",
+    "skm",
+    "skep",
+    "sked",
+    "sfarm",
+    "sp",
+    "spsi",
+    "sthi",
+    "amd",
+    "amdkeb",
+    "amdkep",
+    "ama",
+    "mm",
+    "mh",
+    "mt",
+    "msi",
+    "mpd",
+    "mpdi",
+    "mag",
+    "mkes",
+    "mkom",
+    "msc",
+    "ma",
+    "lc",
+    "ns",
+    "ak",
+    "phd",
+}
 _NON_LETTER = re.compile(r"[^a-z\s]")
 _SPACES = re.compile(r"\s+")
 
@@ -82,6 +128,19 @@ def _modern(token: str) -> str:
     return token
 
 
+def _without_dots(word: str) -> str:
+    return word.replace(".", "")
+
+
+def _is_title(word: str) -> bool:
+    plain = _without_dots(word)
+    return plain in _TITLES or _modern(plain) in _TITLES
+
+
+def _is_dotted_degree(word: str) -> bool:
+    return "." in word and _without_dots(word) in _DEGREES_WITHOUT_COMMA
+
+
 def name_tokens(name: str) -> list[str]:
     """Returns the words of a name, normalised, without titles, degrees or bin/binti.
 
@@ -95,14 +154,20 @@ def name_tokens(name: str) -> list[str]:
             break
         text = stripped
     text = text.replace("'", "").replace("`", "")
-    text = _NON_LETTER.sub(" ", text)
-    raw = [t for t in _SPACES.split(text) if t]
+    # Titles and degrees are recognised on the words as written, dots included ("K.H.", "S.Pd"),
+    # before punctuation is dropped and would split them into single letters.
+    words = [w for w in _SPACES.split(text.replace(",", " ")) if _NON_LETTER.sub("", w)]
+    while len(words) > 1 and _is_title(words[0]):
+        words.pop(0)
+    while len(words) > 1 and _is_dotted_degree(words[-1]):
+        words.pop()
+    raw = [t for t in _SPACES.split(_NON_LETTER.sub(" ", " ".join(words))) if t]
     tokens: list[str] = []
     for position, token in enumerate(raw):
         if token in _PATRONYMIC:
             continue
-        if token in _TITLES and len(raw) > 1 and position < len(raw) - 1 and not tokens:
-            continue  # a leading title, not a one-word name
+        if not tokens and position < len(raw) - 1 and _is_title(token):
+            continue  # a title glued to the name ("H.Moch."), not a one-word name
         token = _modern(token)
         if token in _MUHAMMAD or (token == "m" and not tokens and len(raw) > 1):
             token = "muhammad"
@@ -115,6 +180,7 @@ def normalize_name(name: str) -> str:
     return " ".join(name_tokens(name))
 
 
+_VOWEL_Y = re.compile(r"y(?![aeiou])")
 _KEY_REWRITES = [
     ("kh", "h"),
     ("sy", "s"),
@@ -135,6 +201,9 @@ def token_key(token: str) -> str:
     Vowels (after the first letter) and h are dropped, and sounds written in several ways are
     merged, so Suparno/Soeparno/Suparna/Supparno share a key; the search ranks candidates after.
     """
+    # A y that no vowel follows is itself a vowel (Rudy = Rudi, Hendry = Hendri); only a consonant
+    # y is the j of old spellings (Yusuf = Jusuf).
+    token = _VOWEL_Y.sub("i", token)
     for old, new in _KEY_REWRITES:
         token = token.replace(old, new)
     if not token:

@@ -10,8 +10,13 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from zoneinfo import ZoneInfo
 
 _SEPARATORS = re.compile(r"[\s.\-]")
+# str.isdigit() also accepts "²" or Arabic-Indic digits, which int() or the database would choke on.
+_ASCII_DIGITS = re.compile(r"[0-9]*")
+# The service's calendar day; a server clock in UTC would still be "yesterday" until 07:00 WIB.
+_TODAY_ZONE = ZoneInfo("Asia/Jakarta")
 
 # Error codes (the NIK cannot be right).
 LENGTH = "length"
@@ -52,10 +57,19 @@ def clean_nik(raw: str) -> str:
     return _SEPARATORS.sub("", str(raw or ""))
 
 
-def _century(yy: int, recorded: dt.date | None, today: dt.date) -> int:
+def _encoded_birth_date(
+    yy: int, month: int, day: int, recorded: dt.date | None, today: dt.date
+) -> dt.date:
+    """Returns the birth date a NIK encodes; raises ValueError when no such day exists.
+
+    The NIK holds two digits of the year. A recorded birth date in the same year of its century
+    settles the century; otherwise the 2000s are taken unless that date lies after today (nobody
+    holds a NIK for a birth still to come), which makes it the 1900s.
+    """
     if recorded is not None and recorded.year % 100 == yy:
-        return recorded.year - yy
-    return 2000 if 2000 + yy <= today.year else 1900
+        return dt.date(recorded.year, month, day)
+    recent = dt.date(2000 + yy, month, day)
+    return recent if recent <= today else dt.date(1900 + yy, month, day)
 
 
 def check_nik(
@@ -73,13 +87,11 @@ def check_nik(
     """
     nik = clean_nik(raw)
     result = NikCheck(nik=nik)
-    if not nik.isdigit():
+    if not _ASCII_DIGITS.fullmatch(nik):
         result.errors.append(DIGITS)
-        if len(nik) != 16:
-            result.errors.append(LENGTH)
-        return result
     if len(nik) != 16:
         result.errors.append(LENGTH)
+    if result.errors:
         return result
 
     pp, kk, cc = nik[0:2], nik[2:4], nik[4:6]
@@ -96,13 +108,13 @@ def check_nik(
         elif cc != "00" and not region_exists(result.district_code):
             result.errors.append(DISTRICT_UNKNOWN)
 
-    today = today or dt.date.today()
+    today = today or dt.datetime.now(_TODAY_ZONE).date()
     day, month, yy = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
     encoded_sex = "P" if day > 40 else "L"
     if day > 40:
         day -= 40
     try:
-        encoded_date = dt.date(_century(yy, birth_date, today) + yy, month, day)
+        encoded_date = _encoded_birth_date(yy, month, day, birth_date, today)
     except ValueError:
         result.errors.append(BIRTH_DATE_INVALID)
     else:
@@ -112,7 +124,9 @@ def check_nik(
             result.warnings.append(BIRTH_DATE_IN_FUTURE)
         if birth_date is not None and birth_date != encoded_date:
             result.warnings.append(BIRTH_DATE_MISMATCH)
-        if sex and sex != encoded_sex:
+        recorded_sex = (sex or "").strip().upper()
+        # Only a recorded L or P can disagree; a missing or malformed sex is the form's business.
+        if recorded_sex in ("L", "P") and recorded_sex != encoded_sex:
             result.warnings.append(SEX_MISMATCH)
 
     if nik[12:] == "0000":
