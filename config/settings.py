@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "atensi.accounts",
     "atensi.registry",
     "atensi.cases",
+    "atensi.budget",
 ]
 
 MIDDLEWARE = [
