@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import api
+
+urlpatterns = [
+    path("regions/", api.RegionListView.as_view(), name="api-regions"),
+    path("regions/<str:code>/", api.RegionDetailView.as_view(), name="api-region"),
+    path("units/", api.UnitListView.as_view(), name="api-units"),
+]
