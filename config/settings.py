@@ -164,6 +164,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One enum name per choice set, however many serializers use it.
+    "ENUM_NAME_OVERRIDES": {
+        "TargetGroupEnum": "atensi.organisation.models.TargetGroup",
+        "StageEnum": "atensi.cases.choices.Stage",
+        "FormKindEnum": "atensi.cases.models.FormDefinition.Kind",
+        "NoteKindEnum": "atensi.cases.choices.NoteKind",
+    },
 }
 
 LOGGING = {

@@ -21,6 +21,13 @@ DITJEN = "630001"
 DIREKTORAT_ANAK = "630003"
 
 
+def pytest_configure(config):
+    """Hashes test passwords cheaply: the real hasher costs ~0.6 s per story user."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Loads region codes and units once per test database (tests roll back their own rows)."""
