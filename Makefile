@@ -44,4 +44,4 @@ lock:
 	/tmp/atensi-lock/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV)
