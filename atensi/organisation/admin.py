@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from atensi.common.audit import audit_record, diff, snapshot
 
-from .models import Region, TargetGroup, Unit
+from .models import Region, RegionLevel, TargetGroup, Unit
 from .selectors import region_codes_changed
 
 UNIT_AUDITED_FIELDS = [
@@ -26,6 +26,10 @@ UNIT_AUDITED_FIELDS = [
     "note",
     "is_active",
 ]
+_PICKER_LEVELS = {
+    ("unit", "province"): RegionLevel.PROVINCE,
+    ("unit", "regency"): RegionLevel.REGENCY,
+}
 REGION_AUDITED_FIELDS = ["code", "level", "name", "parent", "valid_until", "successor", "source"]
 
 
@@ -75,6 +79,21 @@ class UnitAdminForm(forms.ModelForm):
     class Meta:
         model = Unit
         fields = UNIT_AUDITED_FIELDS
+
+    def clean(self):
+        cleaned = super().clean()
+        province, regency = cleaned.get("province"), cleaned.get("regency")
+        if province and province.level != RegionLevel.PROVINCE:
+            self.add_error("province", _("Pilih kode provinsi (2 digit), bukan wilayah lain."))
+        if regency and regency.level != RegionLevel.REGENCY:
+            self.add_error("regency", _("Pilih kode kabupaten/kota (misalnya 31.75)."))
+        elif regency and province and regency.parent_id != province.code:
+            self.add_error(
+                "regency",
+                _("%(regency)s tidak berada di %(province)s.")
+                % {"regency": regency.name, "province": province.name},
+            )
+        return cleaned
 
 
 class ResidentialFilter(admin.SimpleListFilter):
@@ -157,6 +176,14 @@ class RegionAdmin(AuditedAdmin):
     list_per_page = 50
     # Counting 92k rows on every page is wasted work for a list that is always searched.
     show_full_result_count = False
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # The unit form's province and regency pickers offer only regions of that level.
+        wanted = _PICKER_LEVELS.get((request.GET.get("model_name"), request.GET.get("field_name")))
+        if wanted:
+            queryset = queryset.filter(level=wanted, valid_until__isnull=True)
+        return queryset, may_have_duplicates
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:

@@ -132,3 +132,25 @@ def test_changing_the_role_is_audited(admin_client, admin_user, pendamping_a):
 def test_users_cannot_be_deleted(admin_client, pendamping_a):
     response = admin_client.get(reverse("admin:accounts_user_delete", args=[pendamping_a.pk]))
     assert response.status_code == 403
+
+
+def test_the_user_pages_render(admin_client, pendamping_a):
+    assert admin_client.get(reverse("admin:accounts_user_add")).status_code == 200
+    html = admin_client.get(reverse("admin:accounts_user_change", args=[pendamping_a.pk])).content
+    assert b'name="role"' in html
+    assert b'name="locked_until_0"' in html
+    assert b'name="groups"' not in html
+
+
+def test_changing_a_password_in_the_admin_is_audited(admin_client, admin_user, pendamping_a):
+    new = "Sandi-Baru-2026"
+    response = admin_client.post(
+        reverse("admin:auth_user_password_change", args=[pendamping_a.pk]),
+        {"password1": new, "password2": new, "usable_password": "true"},
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    pendamping_a.refresh_from_db()
+    assert pendamping_a.check_password(new)
+    row = AuditLog.objects.get(action="update", object_id=str(pendamping_a.pk))
+    assert row.actor == admin_user
+    assert set(row.changes) == {"password"}

@@ -141,3 +141,62 @@ def test_renaming_a_region_is_audited(admin_client, admin_user):
     row = AuditLog.objects.get(object_type="organisation.region", object_id="31.75.01")
     assert row.changes == {"name": ["Matraman", "Matraman Baru"]}
     assert row.actor == admin_user
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("admin:organisation_unit_add"),
+        reverse("admin:organisation_region_add"),
+        reverse("admin:organisation_region_changelist") + "?status=current&level=province",
+    ],
+)
+def test_the_admin_pages_render(admin_client, url):
+    assert admin_client.get(url).status_code == 200
+
+
+def test_the_unit_form_renders_with_the_klaster_checkboxes(admin_client):
+    unit = Unit.objects.get(code="630003")
+    html = admin_client.get(reverse("admin:organisation_unit_change", args=[unit.pk])).content
+    assert b'type="checkbox" name="target_groups" value="anak"' in html
+    assert b"checked" in html
+
+
+def test_the_region_pickers_in_the_unit_form_search_by_name(admin_client):
+    response = admin_client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "organisation",
+            "model_name": "unit",
+            "field_name": "province",
+            "term": "jawa barat",
+        },
+    )
+    assert response.status_code == 200
+    assert "32" in [r["id"] for r in response.json()["results"]]
+
+
+def test_the_province_picker_offers_provinces_only(admin_client):
+    response = admin_client.get(
+        "/admin/autocomplete/",
+        {"app_label": "organisation", "model_name": "unit", "field_name": "province", "term": "a"},
+    )
+    assert response.json()["results"]
+    assert all("." not in r["id"] for r in response.json()["results"])
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"province": "31.75"}, "province"),
+        ({"regency": "31.75.01"}, "regency"),
+        ({"regency": "32.01"}, "regency"),  # Kabupaten Bogor is not in DKI Jakarta
+    ],
+)
+def test_a_unit_keeps_a_consistent_province_and_regency(admin_client, changes, field):
+    unit = Unit.objects.get(code=SENTRA_A)
+    url = reverse("admin:organisation_unit_change", args=[unit.pk])
+    response = admin_client.post(url, unit_form(unit, **changes))
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors
+    assert not AuditLog.objects.filter(object_type="organisation.unit").exists()
