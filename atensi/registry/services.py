@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from atensi.accounts.access import can_write_registry
+from atensi.accounts.access import can_erase_person, can_write_registry
 from atensi.accounts.models import Role
 from atensi.common.audit import audit_record, diff, snapshot
 from atensi.common.errors import ApplicationError, Conflict, PermissionDenied
@@ -152,7 +152,7 @@ def person_update(
             _(
                 "Data ini sudah diubah orang lain (versi %(v)s, %(t)s). Muat ulang lalu ulangi perubahan Anda."
             )
-            % {"v": current.version, "t": last.astimezone().strftime("%d-%m-%Y %H:%M")},
+            % {"v": current.version, "t": timezone.localtime(last).strftime("%d-%m-%Y %H:%M")},
             code="stale_version",
             details={"current_version": current.version},
         )
@@ -182,7 +182,7 @@ def person_update(
 @transaction.atomic
 def person_delete(*, actor, person: Person, reason: str) -> None:
     """Erases a person's record (UU PDP erasure); the audit row keeps who, which record and why."""
-    if actor.role != Role.ADMIN:
+    if not can_erase_person(actor):
         raise PermissionDenied(_("Hanya administrator nasional yang boleh menghapus data orang."))
     if not reason.strip():
         raise ApplicationError(_("Tuliskan alasan penghapusan."), code="reason_required")
