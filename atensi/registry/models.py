@@ -1,5 +1,8 @@
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from atensi.common.models import TimeStampedModel
@@ -200,3 +203,83 @@ class Consent(TimeStampedModel):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("menunggu")
+    RUNNING = "running", _("berjalan")
+    DONE = "done", _("selesai")
+    FAILED = "failed", _("gagal")
+
+
+class ImportStage(models.TextChoices):
+    READ = "read", _("membaca berkas")
+    CHECK = "check", _("memeriksa baris")
+    WRITE = "write", _("menyimpan")
+    REPORT = "report", _("menyusun laporan")
+
+
+class ImportJob(TimeStampedModel):
+    """One bulk import of persons from an uploaded file, run in the background and polled."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diunggah oleh"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        "organisation.Unit",
+        verbose_name=_("unit tujuan"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    file_name = models.CharField(_("nama berkas"), max_length=255)
+    # Paths relative to MEDIA_ROOT; the uploaded file is deleted once the job has run.
+    source_path = models.CharField(max_length=255, blank=True)
+    report_path = models.CharField(max_length=255, blank=True)
+    valid_only = models.BooleanField(_("impor hanya baris yang valid"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    stage = models.CharField(_("tahap"), max_length=10, choices=ImportStage.choices, blank=True)
+    total = models.PositiveIntegerField(_("jumlah baris"), default=0)
+    processed = models.PositiveIntegerField(_("baris diproses"), default=0)
+    created = models.PositiveIntegerField(_("orang diimpor"), default=0)
+    error_rows = models.PositiveIntegerField(_("baris bermasalah"), default=0)
+    warning_rows = models.PositiveIntegerField(_("baris dengan peringatan"), default=0)
+    # The first problems, for the status page; the full list is in the report file.
+    issues = models.JSONField(default=list, blank=True)
+    message = models.TextField(_("pesan"), blank=True)
+    finished_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("impor data orang")
+        verbose_name_plural = _("impor data orang")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # "my recent imports" on the upload page
+            models.Index(fields=["created_by", "-created_at"], name="import_job_owner_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+    @property
+    def rejected(self) -> bool:
+        """Says whether the file had errors and therefore nothing was imported."""
+        return self.status == ImportStatus.DONE and self.error_rows > 0 and self.created == 0
+
+    @property
+    def percent(self) -> int:
+        return int(self.processed * 100 / self.total) if self.total else 0
+
+    @property
+    def is_stale(self) -> bool:
+        """Says whether an unfinished job has stopped reporting (its server was restarted)."""
+        quiet_for = timezone.now() - self.updated_at
+        return not self.finished and quiet_for > dt.timedelta(minutes=10)
