@@ -24,6 +24,14 @@ from django.core.management import call_command
 
 from tests.conftest import PASSWORD
 
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the tests are then skipped (or failed) with the reason, never run
+
+    def expect(*args, **kwargs):
+        raise RuntimeError("Playwright is not installed")
+
+
 # Playwright's sync API runs an asyncio loop in this thread; Django would otherwise refuse ORM
 # calls made from the test (fixtures, assertions) while that loop exists.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

@@ -4,11 +4,10 @@ import csv
 import re
 
 import pytest
-from playwright.sync_api import expect
 
 from atensi.common.models import AuditLog
 from atensi.registry.services import person_update
-from tests.browser.conftest import login
+from tests.browser.conftest import expect, login
 from tests.registry.factories import make_person
 
 pytestmark = pytest.mark.browser
