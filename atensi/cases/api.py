@@ -1,0 +1,1068 @@
+"""Case management over the API: /api/v1/cases/ and the assessment forms clients render.
+
+Each endpoint parses its input with its own serializer, calls the same service or selector as
+the pages, and answers with its own output serializer. Cases outside the caller's scope are 404,
+never 403, so the API does not reveal that a case exists. Endpoints that change the case itself
+take the `version` the client read and answer 409 when someone changed the case meanwhile.
+"""
+
+from collections.abc import Mapping
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from atensi.accounts.access import can_read_cases, can_write_cases
+from atensi.accounts.models import User
+from atensi.common.api import Pagination
+from atensi.common.api_views import error_responses
+from atensi.common.errors import ApplicationError, NotFound
+from atensi.organisation.models import TargetGroup, Unit
+from atensi.registry.selectors import person_search, persons_visible_to
+
+from . import workflow
+from .choices import (
+    Approach,
+    NoteKind,
+    OutcomeRating,
+    PlanStatus,
+    ReferralSource,
+    ServiceComponent,
+    Stage,
+    TerminationReason,
+    Urgency,
+)
+from .models import Case, FormDefinition, Plan
+from .selectors import case_get, cases_visible_to
+from .services import (
+    assessment_record,
+    case_assign,
+    case_contact_record,
+    case_open,
+    case_penetapan,
+    case_reopen,
+    case_terminate,
+    case_transition,
+    note_add,
+    plan_decide,
+    plan_save,
+    plan_submit,
+    service_record,
+)
+
+# A name search answers with the best-matching persons' cases; more means the query is too vague.
+SEARCH_LIMIT = 200
+
+
+class CanReadCases(BasePermission):
+    message = gettext_lazy("Peran Anda tidak boleh melihat kasus.")
+
+    def has_permission(self, request, view) -> bool:
+        return can_read_cases(request.user)
+
+
+class StrictInput(serializers.Serializer):
+    """Refuses keys it does not know, so a misspelt field is an error rather than a no-op."""
+
+    def to_internal_value(self, data):
+        # Checked here rather than in validate(): nested inputs (plan goals) have no initial_data.
+        unknown = sorted(set(data) - set(self.fields)) if isinstance(data, Mapping) else []
+        errors = {name: [_("Kolom tidak dikenal.")] for name in unknown}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if errors and isinstance(exc.detail, dict):
+                raise serializers.ValidationError({**exc.detail, **errors}) from None
+            raise
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 instant that must name its zone: a referral time is never guessed."""
+
+    def to_internal_value(self, value):
+        parsed = super().to_internal_value(value)
+        text = str(value).strip()
+        if not (text.endswith(("Z", "z")) or "+" in text[10:] or "-" in text[10:]):
+            raise serializers.ValidationError(
+                _("Sertakan zona waktu, mis. 2026-01-31T08:00:00+07:00.")
+            )
+        return parsed
+
+
+class WholeNumberField(serializers.IntegerField):
+    """A whole number as a JSON integer or digits; 2.5, 2.0 and "2,00" are refused (Rupiah)."""
+
+    default_error_messages = {"invalid": gettext_lazy("Harus bilangan bulat (tanpa desimal).")}
+
+    def to_internal_value(self, data):
+        # DRF's IntegerField quietly accepts 2.0 and "2.00"; money in whole Rupiah must not.
+        if isinstance(data, bool | float):
+            self.fail("invalid")
+        if isinstance(data, str) and not data.strip().lstrip("-").isdigit():
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+def _staff_field(help_text):
+    return serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        help_text=help_text,
+    )
+
+
+def _version_field():
+    return serializers.IntegerField(
+        min_value=1,
+        help_text=gettext_lazy(
+            "Versi kasus yang Anda baca (dari GET); bila kasus sudah diubah orang lain, jawabnya 409."
+        ),
+    )
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedPersonField(serializers.PrimaryKeyRelatedField):
+    """A person id, looked up only among the persons the caller may see."""
+
+    def get_queryset(self):
+        return persons_visible_to(self.context["request"].user)
+
+
+# --- cases --------------------------------------------------------------------------------
+
+
+class PersonBriefOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    registry_id = serializers.CharField()
+    full_name = serializers.CharField()
+
+
+class CaseListOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    person = PersonBriefOutput()
+    unit = serializers.CharField(source="unit.code")
+    unit_name = serializers.CharField(source="unit.name")
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    stage_label = serializers.CharField(source="get_stage_display")
+    urgency = serializers.ChoiceField(choices=Urgency.choices)
+    urgency_label = serializers.CharField(source="get_urgency_display")
+    target_group = serializers.ChoiceField(choices=TargetGroup.choices)
+    target_group_label = serializers.CharField(source="get_target_group_display")
+    approach = serializers.ChoiceField(choices=Approach.choices)
+    source = serializers.ChoiceField(choices=ReferralSource.choices)
+    pendamping = serializers.CharField(source="pendamping.username", allow_null=True)
+    pendamping_name = serializers.CharField(source="pendamping", allow_null=True)
+    supervisor = serializers.CharField(source="supervisor.username", allow_null=True)
+    received_at = serializers.DateTimeField()
+    first_contact_at = serializers.DateTimeField(allow_null=True)
+    is_beneficiary = serializers.BooleanField()
+    version = serializers.IntegerField()
+    updated_at = serializers.DateTimeField()
+
+
+class PenetapanOutput(serializers.Serializer):
+    sk_number = serializers.CharField()
+    sk_date = serializers.DateField(allow_null=True)
+    is_beneficiary = serializers.BooleanField()
+
+
+class MilestonesOutput(serializers.Serializer):
+    received_at = serializers.DateTimeField()
+    first_contact_at = serializers.DateTimeField(allow_null=True)
+    assessed_at = serializers.DateTimeField(allow_null=True)
+    plan_approved_at = serializers.DateTimeField(allow_null=True)
+    terminated_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+
+
+class TerminationOutput(serializers.Serializer):
+    reason = serializers.ChoiceField(
+        source="termination_reason", choices=TerminationReason.choices, allow_blank=True
+    )
+    reason_label = serializers.CharField(source="get_termination_reason_display")
+    outcome_rating = serializers.ChoiceField(choices=OutcomeRating.choices, allow_blank=True)
+    note = serializers.CharField(source="termination_note")
+
+
+# Each enum below lists exactly the values that can occur there (drf-spectacular also needs one
+# choice set per field name across the schema to name its enums without a warning).
+NEXT_STAGES = [(value, label) for value, label in Stage.choices if value != Stage.INTAKE]
+TRANSITION_TARGETS = [
+    (value, label) for value, label in Stage.choices if value in {m.target for m in workflow.MOVES}
+]
+NOTE_KINDS = [(value, label) for value, label in NoteKind.choices if value != NoteKind.CONTACT]
+
+
+class MoveOutput(serializers.Serializer):
+    action = serializers.ChoiceField(
+        choices=["transition", "terminate", "reopen"],
+        help_text=gettext_lazy(
+            "Endpoint yang dipanggil: transition/ (dengan target), terminate/ atau reopen/."
+        ),
+    )
+    target = serializers.ChoiceField(choices=NEXT_STAGES)
+    target_label = serializers.CharField()
+    label = serializers.CharField()
+    blockers = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=gettext_lazy("Yang masih harus dilakukan; kosong berarti siap."),
+    )
+    ready = serializers.BooleanField()
+
+
+def _move(action: str, target: str, label, blockers: list[str]) -> dict:
+    return {
+        "action": action,
+        "target": target,
+        "target_label": Stage(target).label,
+        "label": str(label),
+        "blockers": blockers,
+        "ready": not blockers,
+    }
+
+
+def case_moves_for(user, case: Case) -> list[dict]:
+    """Returns the next steps `user` may take on `case`, each with what still blocks it."""
+    if not can_write_cases(user):
+        return []
+    moves = [
+        _move("transition", move.target, move.label, workflow.blockers(move, case))
+        for move in workflow.moves_from(case.stage)
+        if user.role in move.roles
+    ]
+    if case.stage in workflow.TERMINABLE and user.role in workflow.CASE_WORKERS:
+        moves.append(_move("terminate", Stage.TERMINATION, _("Terminasi"), []))
+    if case.stage == Stage.CLOSED and user.role in workflow.CASE_LEADS:
+        moves.append(_move("reopen", Stage.ASSESSMENT, _("Buka kembali"), []))
+    return moves
+
+
+class CaseOutput(CaseListOutput):
+    supervisor_name = serializers.CharField(source="supervisor", allow_null=True)
+    source_label = serializers.CharField(source="get_source_display")
+    approach_label = serializers.CharField(source="get_approach_display")
+    referrer_name = serializers.CharField()
+    referrer_institution = serializers.CharField()
+    referrer_contact = serializers.CharField()
+    referral_note = serializers.CharField()
+    penetapan = serializers.SerializerMethodField()
+    milestones = serializers.SerializerMethodField()
+    termination = serializers.SerializerMethodField()
+    reopened_count = serializers.IntegerField()
+    moves = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Langkah berikutnya yang boleh Anda ambil, dengan penghalangnya.")
+    )
+    version = serializers.IntegerField(
+        help_text=gettext_lazy("Kirim kembali pada setiap perubahan; berubah setiap kali disimpan.")
+    )
+    created_at = serializers.DateTimeField()
+
+    @extend_schema_field(PenetapanOutput)
+    def get_penetapan(self, case) -> dict:
+        return PenetapanOutput(case).data
+
+    @extend_schema_field(MilestonesOutput)
+    def get_milestones(self, case) -> dict:
+        return MilestonesOutput(case).data
+
+    @extend_schema_field(TerminationOutput(allow_null=True))
+    def get_termination(self, case) -> dict | None:
+        return TerminationOutput(case).data if case.termination_reason else None
+
+    @extend_schema_field(MoveOutput(many=True))
+    def get_moves(self, case) -> list[dict]:
+        return MoveOutput(case_moves_for(self.context["request"].user, case), many=True).data
+
+
+class CaseListFilters(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=Stage.choices, required=False)
+    target_group = serializers.ChoiceField(choices=TargetGroup.choices, required=False)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+    unit = serializers.CharField(required=False, help_text=gettext_lazy("Kode satker sentra."))
+    pendamping = serializers.CharField(
+        required=False, help_text=gettext_lazy("Nama pengguna pendamping.")
+    )
+    q = serializers.CharField(
+        required=False,
+        help_text=gettext_lazy(
+            "Cari: nomor kasus (KS-…), NIK persis, atau nama orang (tahan salah ketik)."
+        ),
+    )
+
+
+def _cases_filter(cases, filters: dict, user):
+    if filters.get("stage"):
+        cases = cases.filter(stage=filters["stage"])
+    if filters.get("target_group"):
+        cases = cases.filter(target_group=filters["target_group"])
+    if filters.get("urgency"):
+        cases = cases.filter(urgency=filters["urgency"])
+    if filters.get("unit"):
+        cases = cases.filter(unit__code=filters["unit"])
+    if filters.get("pendamping"):
+        cases = cases.filter(pendamping__username=filters["pendamping"])
+    query = (filters.get("q") or "").strip()
+    if query.upper().startswith("KS-"):
+        cases = cases.filter(number__startswith=query.upper())
+    elif query:
+        # The registry's own search (NIK, spelling-tolerant names), within the caller's persons.
+        found = person_search(persons_visible_to(user), query, limit=SEARCH_LIMIT)
+        cases = cases.filter(person_id__in=[person.pk for person in found])
+    return cases
+
+
+class CaseCreateInput(StrictInput):
+    person = ScopedPersonField(help_text=gettext_lazy("Id orang di registri."))
+    source = serializers.ChoiceField(choices=ReferralSource.choices)
+    received_at = AwareDateTimeField(
+        help_text=gettext_lazy("Waktu rujukan diterima, ISO 8601 dengan zona waktu.")
+    )
+    urgency = serializers.ChoiceField(choices=Urgency.choices)
+    target_group = serializers.ChoiceField(choices=TargetGroup.choices)
+    approach = serializers.ChoiceField(choices=Approach.choices)
+    unit = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Unit.objects.filter(is_active=True),
+        required=False,
+        help_text=gettext_lazy(
+            "Kode satker sentra; default unit Anda (hanya administrator boleh unit lain)."
+        ),
+    )
+    pendamping = _staff_field(
+        gettext_lazy(
+            "Nama pengguna pendamping; pendamping yang membuka kasus menanganinya sendiri."
+        )
+    )
+    supervisor = _staff_field(gettext_lazy("Nama pengguna supervisor atau kepala sentra."))
+    referrer_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    referrer_institution = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    referrer_contact = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    referral_note = serializers.CharField(required=False, allow_blank=True)
+
+
+class CaseListView(GenericAPIView):
+    """Cases visible to the caller (paginated, filterable), and opening a new case."""
+
+    permission_classes = [IsAuthenticated, CanReadCases]
+    pagination_class = Pagination
+
+    @extend_schema(
+        operation_id="cases_list",
+        tags=["cases"],
+        parameters=[CaseListFilters],
+        responses={200: CaseListOutput(many=True), **error_responses(400, 401, 403)},
+    )
+    def get(self, request):
+        filters = CaseListFilters(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        cases = _cases_filter(cases_visible_to(request.user), filters.validated_data, request.user)
+        page = self.paginate_queryset(
+            cases.select_related("person", "unit", "pendamping", "supervisor").order_by(
+                "-received_at", "-id"
+            )
+        )
+        return self.get_paginated_response(CaseListOutput(page, many=True).data)
+
+    @extend_schema(
+        operation_id="cases_create",
+        tags=["cases"],
+        request=CaseCreateInput,
+        responses={201: CaseOutput, **error_responses(400, 401, 403)},
+    )
+    def post(self, request):
+        data = CaseCreateInput(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        case = case_open(actor=request.user, **data.validated_data)
+        return _case_response(request, case.pk, status.HTTP_201_CREATED)
+
+
+def _case_response(request, pk: int, code: int = status.HTTP_200_OK) -> Response:
+    # Read back through the selector: the answer shows what the caller may see and do now.
+    case = case_get(request.user, pk)
+    return Response(CaseOutput(case, context={"request": request}).data, status=code)
+
+
+class CaseDetailView(APIView):
+    """One case: its stage, milestones, penetapan, and the next steps open to the caller."""
+
+    permission_classes = [IsAuthenticated, CanReadCases]
+
+    @extend_schema(
+        operation_id="cases_retrieve",
+        tags=["cases"],
+        responses={200: CaseOutput, **error_responses(401, 403, 404)},
+    )
+    def get(self, request, pk: int):
+        return _case_response(request, pk)
+
+
+class TransitionInput(StrictInput):
+    target = serializers.ChoiceField(
+        choices=TRANSITION_TARGETS,
+        help_text=gettext_lazy(
+            "Tahap tujuan. Terminasi lewat terminate/, membuka kembali lewat reopen/."
+        ),
+    )
+    version = _version_field()
+    note = serializers.CharField(required=False, allow_blank=True, max_length=250)
+
+
+class AssignInput(StrictInput):
+    pendamping = _staff_field(gettext_lazy("Nama pengguna pendamping baru."))
+    supervisor = _staff_field(gettext_lazy("Nama pengguna supervisor baru."))
+    version = _version_field()
+
+
+class ContactInput(StrictInput):
+    happened_at = AwareDateTimeField(
+        help_text=gettext_lazy("Waktu kontak/kunjungan, ISO 8601 dengan zona waktu.")
+    )
+    text = serializers.CharField(allow_blank=True, help_text=gettext_lazy("Hasil kontak."))
+    version = _version_field()
+
+
+class PenetapanInput(StrictInput):
+    sk_number = serializers.CharField(allow_blank=True, max_length=80)
+    sk_date = serializers.DateField()
+    version = _version_field()
+
+
+class TerminateInput(StrictInput):
+    reason = serializers.ChoiceField(choices=TerminationReason.choices)
+    outcome_rating = serializers.ChoiceField(choices=OutcomeRating.choices)
+    note = serializers.CharField(required=False, allow_blank=True)
+    version = _version_field()
+
+
+class ReopenInput(StrictInput):
+    reason = serializers.CharField(allow_blank=True, max_length=250)
+    version = _version_field()
+
+
+_CASE_CHANGE_RESPONSES = {200: CaseOutput, **error_responses(400, 401, 403, 404, 409)}
+
+
+class CaseTransitionView(APIView):
+    """Moves the case to another stage when the move is allowed and nothing blocks it."""
+
+    permission_classes = [IsAuthenticated, CanReadCases]
+
+    @extend_schema(
+        operation_id="cases_transition",
+        tags=["cases"],
+        request=TransitionInput,
+        responses=_CASE_CHANGE_RESPONSES,
+    )
+    def post(self, request, pk: int):
+        case = case_get(request.user, pk)
+        data = TransitionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        case_transition(
+            actor=request.user,
+            case=case,
+            target=data.validated_data["target"],
+            note=data.validated_data.get("note", ""),
+            expected_version=data.validated_data["version"],
+        )
+        return _case_response(request, case.pk)
+
+
+class CaseAssignView(APIView):
+    """Assigns the case's pendamping and/or supervisor (supervisors and heads of the sentra)."""
+
+    permission_classes = [IsAuthenticated, CanReadCases]
+
+    @extend_schema(
+        operation_id="cases_assign",
+        tags=["cases"],
+        request=AssignInput,
+        responses=_CASE_CHANGE_RESPONSES,
+    )
+    def post(self, request, pk: int):
+        case = case_get(request.user, pk)
+        data = AssignInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        case_assign(
+            actor=request.user,
+            case=case,
+            pendamping=data.validated_data.get("pendamping"),
+            supervisor=data.validated_data.get("supervisor"),
+            expected_version=data.validated_data["version"],
+        )
+        return _case_response(request, case.pk)
+
+
+class CaseContactView(APIView):
+    """Records a contact or home visit; the first one sets the first-contact time."""
+
+    permission_classes = [IsAuthenticated, CanReadCases]
+
+    @extend_schema(
+        operation_id="cases_contact",
+        tags=["cases"],
+        request=ContactInput,
+        responses=_CASE_CHANGE_RESPONSES,
+    )
+    def post(self, request, pk: int):
+        case = case_get(request.user, pk)
+        data = ContactInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        case_contact_record(
+            actor=request.user,
+            case=case,
+            happened_at=data.validated_data["happened_at"],
+            text=data.validated_data["text"],
+            expected_version=data.validated_data["version"],
+        )
+        return _case_response(request, case.pk)
+
+
+class CasePenetapanView(APIView):
+    """Records the decree (SK penetapan) that makes the person a beneficiary (PM)."""
+
+    permission_classes = [IsAuthenticated, CanReadCases]
+
+    @extend_schema(
+        operation_id="cases_penetapan",
+        tags=["cases"],
+        request=PenetapanInput,
+        responses=_CASE_CHANGE_RESPONSES,
+    )
+    def post(self, request, pk: int):
+        case = case_get(request.user, pk)
+        data = PenetapanInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        case_penetapan(
+            actor=request.user,
+            case=case,
+            sk_number=data.validated_data["sk_number"],
+            sk_date=data.validated_data["sk_date"],
+            expected_version=data.validated_data["version"],
+        )
+        return _case_response(request, case.pk)
+
+
+class CaseTerminateView(APIView):
+    """Ends the intervention with a reason and an outcome rating (terminasi)."""
+
+    permission_classes = [IsAuthenticated, CanReadCases]
+
+    @extend_schema(
+        operation_id="cases_terminate",
+        tags=["cases"],
+        request=TerminateInput,
+        responses=_CASE_CHANGE_RESPONSES,
+    )
+    def post(self, request, pk: int):
+        case = case_get(request.user, pk)
+        data = TerminateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        case_terminate(
+            actor=request.user,
+            case=case,
+            reason=data.validated_data["reason"],
+            outcome_rating=data.validated_data["outcome_rating"],
+            note=data.validated_data.get("note", ""),
+            expected_version=data.validated_data["version"],
+        )
+        return _case_response(request, case.pk)
+
+
+class CaseReopenView(APIView):
+    """Reopens a closed case for a new assessment, keeping its whole history."""
+
+    permission_classes = [IsAuthenticated, CanReadCases]
+
+    @extend_schema(
+        operation_id="cases_reopen",
+        tags=["cases"],
+        request=ReopenInput,
+        responses=_CASE_CHANGE_RESPONSES,
+    )
+    def post(self, request, pk: int):
+        case = case_get(request.user, pk)
+        data = ReopenInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        case_reopen(
+            actor=request.user,
+            case=case,
+            reason=data.validated_data["reason"],
+            expected_version=data.validated_data["version"],
+        )
+        return _case_response(request, case.pk)
+
+
+# --- assessment forms and assessments -------------------------------------------------------
+
+
+class FormDefinitionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=FormDefinition.Kind.choices)
+    code = serializers.CharField()
+    version = serializers.IntegerField()
+    title = serializers.CharField()
+    target_groups = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=gettext_lazy(
+            "Kode klaster (seperti target_group) yang memakai formulir ini; kosong berarti semua."
+        ),
+    )
+    definition = serializers.DictField(
+        help_text=gettext_lazy(
+            "Bagian dan pertanyaan: {sections: [{code, title, questions: [{code, label, type, "
+            "options, required, min, max}]}], scoring}."
+        )
+    )
+    source = serializers.CharField()
+
+
+class FormDefinitionFilters(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=FormDefinition.Kind.choices, required=False)
+    target_group = serializers.ChoiceField(
+        choices=TargetGroup.choices,
+        required=False,
+        help_text=gettext_lazy("Hanya formulir yang berlaku untuk klaster ini."),
+    )
+
+
+class CaseFormListView(APIView):
+    """The assessment forms and outcome scales in use, with their definitions, for clients to render."""
+
+    permission_classes = [IsAuthenticated, CanReadCases]
+
+    @extend_schema(
+        operation_id="case_forms_list",
+        tags=["cases"],
+        parameters=[FormDefinitionFilters],
+        responses={200: FormDefinitionOutput(many=True), **error_responses(400, 401, 403)},
+    )
+    def get(self, request):
+        filters = FormDefinitionFilters(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        wanted = filters.validated_data
+        forms = FormDefinition.objects.filter(is_active=True)
+        if wanted.get("kind"):
+            forms = forms.filter(kind=wanted["kind"])
+        if wanted.get("target_group"):
+            # A JSON list has no portable "contains" across SQLite and PostgreSQL; the table is small.
+            forms = [
+                form
+                for form in forms
+                if not form.target_groups or wanted["target_group"] in form.target_groups
+            ]
+        return Response(FormDefinitionOutput(forms, many=True).data)
+
+
+class AssessmentOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    form_code = serializers.CharField(source="form.code")
+    form_version = serializers.IntegerField(source="form.version")
+    form_title = serializers.CharField(source="form.title")
+    answers = serializers.DictField()
+    scores = serializers.DictField(
+        help_text=gettext_lazy("{total, sections: {kode: skor}, band}; kosong bila tanpa skor.")
+    )
+    summary = serializers.CharField()
+    assessor = serializers.CharField(source="assessor.username", allow_null=True)
+    completed_at = serializers.DateTimeField(
+        allow_null=True, help_text=gettext_lazy("Kosong: masih draf.")
+    )
+    created_at = serializers.DateTimeField()
+
+
+class AssessmentInput(StrictInput):
+    form_code = serializers.CharField(max_length=40)
+    form_version = serializers.IntegerField(min_value=1)
+    answers = serializers.DictField(help_text=gettext_lazy("Jawaban per kode pertanyaan formulir."))
+    summary = serializers.CharField(required=False, allow_blank=True)
+    complete = serializers.BooleanField(
+        required=False,
+        default=True,
+        help_text=gettext_lazy("false: simpan sebagai draf (belum semua wajib diisi)."),
+    )
+    version = _version_field()
+
+
+class CaseAssessmentsView(APIView):
+    """A case's assessments on their pinned form versions, and recording a new one."""
+
+    permission_classes = [IsAuthenticated, CanReadCases]
+
+    @extend_schema(
+        operation_id="cases_assessments_list",
+        tags=["cases"],
+        responses={200: AssessmentOutput(many=True), **error_responses(401, 403, 404)},
+    )
+    def get(self, request, pk: int):
+        case = case_get(request.user, pk)
+        assessments = case.assessments.select_related("form", "assessor")
+        return Response(AssessmentOutput(assessments, many=True).data)
+
+    @extend_schema(
+        operation_id="cases_assessments_create",
+        tags=["cases"],
+        request=AssessmentInput,
+        responses={201: AssessmentOutput, **error_responses(400, 401, 403, 404, 409)},
+    )
+    def post(self, request, pk: int):
+        case = case_get(request.user, pk)
+        data = AssessmentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        form = FormDefinition.objects.filter(
+            code=values["form_code"], version=values["form_version"]
+        ).first()
+        if form is None:
+            raise ApplicationError(
+                _("Formulir tidak ditemukan."),
+                details={"form_code": [_("Periksa kode dan versi formulir.")]},
+            )
+        assessment = assessment_record(
+            actor=request.user,
+            case=case,
+            form=form,
+            answers=values["answers"],
+            summary=values.get("summary", ""),
+            complete=values["complete"],
+            expected_version=values["version"],
+        )
+        return Response(AssessmentOutput(assessment).data, status=status.HTTP_201_CREATED)
+
+
+# --- intervention plans -----------------------------------------------------------------------
+
+
+class GoalOutput(serializers.Serializer):
+    code = serializers.CharField()
+    text = serializers.CharField()
+    met = serializers.BooleanField()
+
+
+class PlannedServiceOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    component = serializers.ChoiceField(choices=ServiceComponent.choices)
+    component_label = serializers.CharField(source="get_component_display")
+    description = serializers.CharField()
+    frequency = serializers.CharField()
+    responsible = serializers.CharField(source="responsible.username", allow_null=True)
+    target_date = serializers.DateField()
+
+
+class PlanOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.IntegerField(help_text=gettext_lazy("Revisi ke-."))
+    status = serializers.ChoiceField(choices=PlanStatus.choices)
+    status_label = serializers.CharField(source="get_status_display")
+    goals = GoalOutput(many=True)
+    services = PlannedServiceOutput(many=True)
+    created_by = serializers.CharField(source="created_by.username", allow_null=True)
+    created_at = serializers.DateTimeField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    decided_by = serializers.CharField(source="decided_by.username", allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    decision_comment = serializers.CharField()
+
+
+class GoalInput(StrictInput):
+    text = serializers.CharField(allow_blank=True, max_length=500)
+
+
+class PlannedServiceInput(StrictInput):
+    component = serializers.ChoiceField(choices=ServiceComponent.choices)
+    description = serializers.CharField(max_length=250)
+    frequency = serializers.CharField(max_length=80)
+    responsible = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=User.objects.filter(is_active=True),
+        help_text=gettext_lazy("Nama pengguna penanggung jawab."),
+    )
+    target_date = serializers.DateField()
+
+
+class PlanInput(StrictInput):
+    goals = GoalInput(many=True)
+    services = PlannedServiceInput(many=True)
+    version = _version_field()
+
+
+class PlanDecideInput(StrictInput):
+    approve = serializers.BooleanField()
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text=gettext_lazy("Wajib saat mengembalikan: apa yang harus diperbaiki."),
+    )
+
+
+def _plans_of(case: Case):
+    return case.plans.select_related("created_by", "decided_by").prefetch_related(
+        "services__responsible"
+    )
+
+
+def _plan_of(case: Case, plan_id: int) -> Plan:
+    plan = case.plans.filter(pk=plan_id).first()
+    if plan is None:
+        raise NotFound(_("Rencana intervensi tidak ditemukan."))
+    plan.case = case
+    return plan
+
+
+def _plan_response(case: Case, plan_id: int, code: int = status.HTTP_200_OK) -> Response:
+    return Response(PlanOutput(_plans_of(case).get(pk=plan_id)).data, status=code)
+
+
+class CasePlansView(APIView):
+    """A case's intervention plan revisions, newest first, and writing a new draft revision."""
+
+    permission_classes = [IsAuthenticated, CanReadCases]
+
+    @extend_schema(
+        operation_id="cases_plans_list",
+        tags=["cases"],
+        responses={200: PlanOutput(many=True), **error_responses(401, 403, 404)},
+    )
+    def get(self, request, pk: int):
+        case = case_get(request.user, pk)
+        return Response(PlanOutput(_plans_of(case), many=True).data)
+
+    @extend_schema(
+        operation_id="cases_plans_create",
+        tags=["cases"],
+        request=PlanInput,
+        responses={201: PlanOutput, **error_responses(400, 401, 403, 404, 409)},
+    )
+    def post(self, request, pk: int):
+        case = case_get(request.user, pk)
+        data = PlanInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        plan = plan_save(
+            actor=request.user,
+            case=case,
+            goals=data.validated_data["goals"],
+            services=data.validated_data["services"],
+            expected_version=data.validated_data["version"],
+        )
+        return _plan_response(case, plan.pk, status.HTTP_201_CREATED)
+
+
+class CasePlanSubmitView(APIView):
+    """Sends a draft (or returned) plan to the supervisor or head for approval."""
+
+    permission_classes = [IsAuthenticated, CanReadCases]
+
+    @extend_schema(
+        operation_id="cases_plans_submit",
+        tags=["cases"],
+        request=None,
+        responses={200: PlanOutput, **error_responses(400, 401, 403, 404)},
+    )
+    def post(self, request, pk: int, plan_id: int):
+        case = case_get(request.user, pk)
+        plan_submit(actor=request.user, plan=_plan_of(case, plan_id))
+        return _plan_response(case, plan_id)
+
+
+class CasePlanDecideView(APIView):
+    """Approves a submitted plan, or returns it with a comment (supervisor or head)."""
+
+    permission_classes = [IsAuthenticated, CanReadCases]
+
+    @extend_schema(
+        operation_id="cases_plans_decide",
+        tags=["cases"],
+        request=PlanDecideInput,
+        responses={200: PlanOutput, **error_responses(400, 401, 403, 404)},
+    )
+    def post(self, request, pk: int, plan_id: int):
+        case = case_get(request.user, pk)
+        plan = _plan_of(case, plan_id)
+        data = PlanDecideInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        plan_decide(
+            actor=request.user,
+            plan=plan,
+            approve=data.validated_data["approve"],
+            comment=data.validated_data.get("comment", ""),
+        )
+        return _plan_response(case, plan_id)
+
+
+# --- service deliveries -----------------------------------------------------------------------
+
+
+class ServiceDeliveryOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    delivered_on = serializers.DateField()
+    component = serializers.ChoiceField(choices=ServiceComponent.choices)
+    component_label = serializers.CharField(source="get_component_display")
+    description = serializers.CharField()
+    provider = serializers.CharField(source="provider.username", allow_null=True)
+    provider_name = serializers.CharField()
+    quantity = serializers.IntegerField()
+    unit_cost = serializers.IntegerField(help_text=gettext_lazy("Rupiah, bilangan bulat."))
+    total_cost = serializers.IntegerField(help_text=gettext_lazy("jumlah × harga satuan."))
+    ro_code = serializers.CharField()
+    recorded_by = serializers.CharField(source="recorded_by.username", allow_null=True)
+    recorded_at = serializers.DateTimeField()
+
+
+class ServiceDeliveryInput(StrictInput):
+    delivered_on = serializers.DateField()
+    component = serializers.ChoiceField(choices=ServiceComponent.choices)
+    description = serializers.CharField(max_length=250)
+    quantity = WholeNumberField(required=False, default=1, min_value=1)
+    unit_cost = WholeNumberField(
+        required=False,
+        default=0,
+        min_value=0,
+        help_text=gettext_lazy("Harga satuan dalam Rupiah, bilangan bulat tanpa desimal."),
+    )
+    ro_code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=40,
+        help_text=gettext_lazy("Kode RO anggaran yang dibebani; perlu penetapan PM."),
+    )
+    provider = _staff_field(gettext_lazy("Nama pengguna pemberi layanan; default Anda."))
+    provider_name = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=150,
+        help_text=gettext_lazy("Pemberi layanan dari luar (lembaga/orang)."),
+    )
+
+
+class CaseServicesView(GenericAPIView):
+    """Services actually given in a case, newest first, and recording one."""
+
+    permission_classes = [IsAuthenticated, CanReadCases]
+    pagination_class = Pagination
+
+    @extend_schema(
+        operation_id="cases_services_list",
+        tags=["cases"],
+        responses={200: ServiceDeliveryOutput(many=True), **error_responses(401, 403, 404)},
+    )
+    def get(self, request, pk: int):
+        case = case_get(request.user, pk)
+        page = self.paginate_queryset(
+            case.services.select_related("provider", "recorded_by").order_by("-delivered_on", "-id")
+        )
+        return self.get_paginated_response(ServiceDeliveryOutput(page, many=True).data)
+
+    @extend_schema(
+        operation_id="cases_services_create",
+        tags=["cases"],
+        request=ServiceDeliveryInput,
+        responses={201: ServiceDeliveryOutput, **error_responses(400, 401, 403, 404)},
+    )
+    def post(self, request, pk: int):
+        case = case_get(request.user, pk)
+        data = ServiceDeliveryInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        service = service_record(actor=request.user, case=case, **data.validated_data)
+        return Response(ServiceDeliveryOutput(service).data, status=status.HTTP_201_CREATED)
+
+
+# --- notes and timeline ------------------------------------------------------------------------
+
+
+class NoteOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=NoteKind.choices)
+    kind_label = serializers.CharField(source="get_kind_display")
+    text = serializers.CharField()
+    happened_at = serializers.DateTimeField()
+    goal_progress = serializers.DictField(
+        help_text=gettext_lazy('Kemajuan per kode tujuan rencana, mis. {"T1": "..."}.')
+    )
+    author = serializers.CharField(source="author.username", allow_null=True)
+    author_name = serializers.CharField(source="author", allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class NoteInput(StrictInput):
+    kind = serializers.ChoiceField(
+        choices=NOTE_KINDS, help_text=gettext_lazy("Kontak dicatat lewat contact/, bukan di sini.")
+    )
+    text = serializers.CharField(allow_blank=True)
+    happened_at = AwareDateTimeField(
+        required=False, help_text=gettext_lazy("Waktu kejadian; default sekarang.")
+    )
+    goal_progress = serializers.DictField(required=False)
+
+
+class CaseNotesView(GenericAPIView):
+    """A case's notes (contacts, monitoring, conferences), newest first, and adding one."""
+
+    permission_classes = [IsAuthenticated, CanReadCases]
+    pagination_class = Pagination
+
+    @extend_schema(
+        operation_id="cases_notes_list",
+        tags=["cases"],
+        responses={200: NoteOutput(many=True), **error_responses(401, 403, 404)},
+    )
+    def get(self, request, pk: int):
+        case = case_get(request.user, pk)
+        page = self.paginate_queryset(
+            case.notes.select_related("author").order_by("-happened_at", "-id")
+        )
+        return self.get_paginated_response(NoteOutput(page, many=True).data)
+
+    @extend_schema(
+        operation_id="cases_notes_create",
+        tags=["cases"],
+        request=NoteInput,
+        responses={201: NoteOutput, **error_responses(400, 401, 403, 404)},
+    )
+    def post(self, request, pk: int):
+        case = case_get(request.user, pk)
+        data = NoteInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        note = note_add(actor=request.user, case=case, **data.validated_data)
+        return Response(NoteOutput(note).data, status=status.HTTP_201_CREATED)
+
+
+class EventOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    kind = serializers.CharField(
+        help_text=gettext_lazy("opened, stage, contact, assessment, plan, service, note, …")
+    )
+    actor = serializers.CharField(source="actor.username", allow_null=True)
+    actor_name = serializers.CharField(source="actor", allow_null=True)
+    stage_from = serializers.CharField()
+    stage_to = serializers.CharField()
+    summary = serializers.CharField()
+    data = serializers.DictField()
+
+
+class CaseTimelineView(GenericAPIView):
+    """Everything that happened to a case, oldest first."""
+
+    permission_classes = [IsAuthenticated, CanReadCases]
+    pagination_class = Pagination
+
+    @extend_schema(
+        operation_id="cases_timeline",
+        tags=["cases"],
+        responses={200: EventOutput(many=True), **error_responses(401, 403, 404)},
+    )
+    def get(self, request, pk: int):
+        case = case_get(request.user, pk)
+        page = self.paginate_queryset(case.events.select_related("actor").order_by("at", "id"))
+        return self.get_paginated_response(EventOutput(page, many=True).data)
