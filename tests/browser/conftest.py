@@ -9,9 +9,9 @@ The live server answers from its own thread and database connection, so these te
 transactional database, which Django empties after each test. Two things follow:
 - the audit log refuses DELETE and TRUNCATE (database triggers, common migration 0002), so the
   triggers are dropped just before that flush and put back right after it;
-- the region codes and units that tests/conftest.py loads once per session are gone after the
-  flush: each browser test loads what it needs (regions without the 83k villages, units), and the
-  full set is loaded again when other tests follow.
+- the master data that tests/conftest.py loads once per session (regions, units, rules) is gone
+  after the flush: each browser test loads what it needs (regions without the 83k villages,
+  units), and the browser tests are moved to the end of the run so no other test follows them.
 """
 
 import importlib
@@ -72,6 +72,11 @@ def _in_this_folder(item) -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
+    # The browser tests run last: the flush after each of them empties the tables the rest of
+    # the suite expects filled once per session (see the module docstring).
+    items[:] = [i for i in items if not _in_this_folder(i)] + [
+        i for i in items if _in_this_folder(i)
+    ]
     # Decided before any fixture runs, so a skipped browser test costs no database set-up.
     reason = browser_missing()
     if reason is None or browser_required():
@@ -162,10 +167,17 @@ def pytest_runtest_teardown(item, nextitem):
     with _state["blocker"].unblock():
         _run(_audit_trigger_sql(connection.vendor)[0])
         if not _in_this_folder(nextitem):
-            # The rest of the suite expects what tests/conftest.py loaded for the session.
-            call_command("regions", "load", verbosity=0)
-            call_command("units", "load", verbosity=0)
-            region_codes_changed()
+            # Only when another plugin reordered the tests after us: put back what
+            # tests/conftest.py loads for the session (its load_master_data() when it has one).
+            import tests.conftest as shared
+
+            loader = getattr(shared, "load_master_data", None)
+            if loader is not None:
+                loader()
+            else:
+                call_command("regions", "load", verbosity=0)
+                call_command("units", "load", verbosity=0)
+                region_codes_changed()
     return result
 
 
