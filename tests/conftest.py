@@ -7,7 +7,6 @@ Story users, in two sentra (A = Sentra Handayani, B = Sentra Antasena):
 """
 
 import pytest
-from django.core.management import call_command
 
 from atensi.accounts.models import Role
 from atensi.accounts.services import user_create
@@ -28,14 +27,24 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def load_master_data(*, include_villages: bool = True) -> None:
+    """Loads what every test database holds: region codes, units, case and budget rules."""
+    from atensi.budget.rules import rule_sets_load
+    from atensi.cases.rules import rules_load
+    from atensi.organisation.loaders import regions_load, units_load
+
+    regions_load(include_villages=include_villages)
+    units_load()
+    rules_load()
+    rule_sets_load()
+    region_codes_changed()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Loads region codes and units once per test database (tests roll back their own rows)."""
+    """Loads the master data once per test database (tests roll back their own rows)."""
     with django_db_blocker.unblock():
-        call_command("regions", "load", verbosity=0)
-        call_command("units", "load", verbosity=0)
-        call_command("cases", "rules", verbosity=0)
-        region_codes_changed()
+        load_master_data()
 
 
 @pytest.fixture

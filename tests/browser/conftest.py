@@ -20,7 +20,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from tests.conftest import PASSWORD
 
@@ -143,12 +142,11 @@ def _browser_master_data(transactional_db):
     """Loads the regions (no villages) and units a browser test needs, if a flush removed them."""
     from django.db import connection
 
-    from atensi.organisation.loaders import regions_load, units_load
     from atensi.organisation.models import Unit
+    from tests.conftest import load_master_data
 
     if not Unit.objects.exists():
-        regions_load(include_villages=False)
-        units_load()
+        load_master_data(include_villages=False)
     yield
     # Django flushes every table after this test; the audit log would refuse that.
     _run(_audit_trigger_sql(connection.vendor)[1])
@@ -162,22 +160,14 @@ def pytest_runtest_teardown(item, nextitem):
         return result
     from django.db import connection
 
-    from atensi.organisation.selectors import region_codes_changed
-
     with _state["blocker"].unblock():
         _run(_audit_trigger_sql(connection.vendor)[0])
         if not _in_this_folder(nextitem):
             # Only when another plugin reordered the tests after us: put back what
             # tests/conftest.py loads for the session (its load_master_data() when it has one).
-            import tests.conftest as shared
+            from tests.conftest import load_master_data
 
-            loader = getattr(shared, "load_master_data", None)
-            if loader is not None:
-                loader()
-            else:
-                call_command("regions", "load", verbosity=0)
-                call_command("units", "load", verbosity=0)
-                region_codes_changed()
+            load_master_data()
     return result
 
 
