@@ -236,6 +236,20 @@ class Plan(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["case", "number"], name="plan_case_number_unique")
         ]
+        indexes = [
+            # national approval queue: WHERE status = 'submitted' ORDER BY submitted_at
+            models.Index(
+                fields=["submitted_at"],
+                condition=models.Q(status="submitted"),
+                name="plan_waiting_idx",
+            ),
+            # a sentra's approval queue: its cases in planning JOIN plans WHERE status = 'submitted'
+            models.Index(
+                fields=["case"],
+                condition=models.Q(status="submitted"),
+                name="plan_waiting_case_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} rencana {self.number}"
@@ -376,9 +390,21 @@ class ReferralOut(models.Model):
     reason = models.TextField(_("alasan rujukan"))
     referred_at = models.DateTimeField(_("waktu rujukan"))
     referred_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Referring out shares the person's data with another institution: it rests on their consent,
+    # or on a head's recorded reason to go ahead without it (as for a transfer).
+    consent = models.ForeignKey(
+        "registry.Consent", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    override_reason = models.TextField(_("alasan tanpa persetujuan"), blank=True)
 
     class Meta:
         ordering = ["case", "-referred_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(consent__isnull=False) | ~models.Q(override_reason=""),
+                name="referral_out_consent_or_override",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.institution
@@ -447,7 +473,21 @@ class AftercareVisit(models.Model):
 
     class Meta:
         ordering = ["case", "scheduled_for"]
-        indexes = [models.Index(fields=["scheduled_for", "done_at"], name="aftercare_due_idx")]
+        indexes = [
+            models.Index(fields=["scheduled_for", "done_at"], name="aftercare_due_idx"),
+            # national aftercare-due queue: WHERE done_at IS NULL AND scheduled_for <= today + 7
+            models.Index(
+                fields=["scheduled_for"],
+                condition=models.Q(done_at__isnull=True),
+                name="aftercare_open_idx",
+            ),
+            # a sentra's or pendamping's aftercare-due queue: their cases JOIN open visits
+            models.Index(
+                fields=["case", "scheduled_for"],
+                condition=models.Q(done_at__isnull=True),
+                name="aftercare_open_case_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.scheduled_for}"
