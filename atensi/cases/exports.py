@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -48,7 +49,8 @@ from .selectors import (
 )
 from .services import processing_stop_error
 
-CONFIDENTIAL = "RAHASIA — data pribadi spesifik (UU 27/2022)"
+# The marking every page and sheet carries: nearly every case file holds specific personal data.
+CONFIDENTIAL = gettext_lazy("RAHASIA — data pribadi spesifik (UU 27/2022)")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -106,7 +108,7 @@ def _numbered_canvas(header: str, footer: str):
             super().__init__(*args, **kwargs)
             self._pages = []
 
-        def showPage(self):  # noqa: N802 (reportlab's name)
+        def showPage(self):  # reportlab's method name
             self._pages.append(dict(self.__dict__))
             self._startPage()
 
@@ -573,7 +575,7 @@ def case_file_pdf(*, actor, case: Case, purpose: str = "") -> bytes:
         bottomMargin=16 * mm,
         title=_plain(_("Berkas Kasus %s") % case.number),
         author="atensi",
-        subject=CONFIDENTIAL,
+        subject=_plain(CONFIDENTIAL),
     )
     header = f"{case.number} · {CONFIDENTIAL}"
     footer = _("Dicetak %(when)s oleh %(who)s") % {"when": _when(printed), "who": _who(actor)}
@@ -700,7 +702,7 @@ def case_list_xlsx(*, actor, cases: QuerySet[Case] | None = None, description: s
         sheet.append(line)
     about = workbook.create_sheet(_("Keterangan"))
     for row in (
-        (CONFIDENTIAL,),
+        (str(CONFIDENTIAL),),
         (_("Diekspor"), _local(timezone.now())),
         (_("Oleh"), f"{_who(actor)} ({actor.username})"),
         (_("Cakupan"), description or _("semua kasus yang boleh Anda lihat")),

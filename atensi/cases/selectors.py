@@ -542,7 +542,7 @@ class OutcomeChange:
 
     @property
     def direction(self) -> str | None:
-        """ "improved", "same" or "worsened", honouring the scale's direction; None if incomplete."""
+        """Returns improved, same or worsened, honouring the scale's direction (None: incomplete)."""
         change = self.change
         if change is None:
             return None

@@ -1051,6 +1051,8 @@ def stay_admit(
         raise ApplicationError(
             _("Penerima manfaat ini masih tercatat tinggal di sentra."), code="already_admitted"
         )
+    # PostgreSQL: the sentra row lock serialises admissions to one sentra. SQLite ignores the
+    # lock but starts every write transaction IMMEDIATE, which serialises all writers anyway.
     unit = Unit.objects.select_for_update().get(pk=case.unit_id)
     occupied = ResidentialStay.objects.filter(unit=unit, discharged_at__isnull=True).count()
     reason = ""
