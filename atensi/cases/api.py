@@ -8,12 +8,16 @@ take the `version` the client read and answer 409 when someone changed the case 
 
 from collections.abc import Mapping
 
+from django.http import FileResponse, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -29,6 +33,9 @@ from atensi.registry.selectors import person_search, persons_visible_to
 from . import workflow
 from .choices import (
     Approach,
+    AttachmentKind,
+    MeasurementPhase,
+    Milestone,
     NoteKind,
     OutcomeRating,
     PlanStatus,
@@ -38,22 +45,49 @@ from .choices import (
     TerminationReason,
     Urgency,
 )
+from .exports import case_file_pdf, case_list_xlsx
 from .models import Case, FormDefinition, Plan
-from .selectors import case_get, cases_visible_to
+from .selectors import (
+    Status,
+    TargetTable,
+    case_get,
+    case_response_times,
+    case_timeline,
+    cases_visible_to,
+    consent_withdrawal,
+    occupancy_all,
+    outcome_change,
+    processing_stopped,
+    queue_aftercare_due,
+    queue_my_cases,
+    queue_overdue,
+    queue_waiting_approval,
+    transfers_visible_to,
+)
 from .services import (
+    aftercare_record,
+    aftercare_schedule,
     assessment_record,
+    attachment_add,
+    attachment_open,
     case_assign,
     case_contact_record,
     case_open,
     case_penetapan,
     case_reopen,
     case_terminate,
+    case_transfer,
     case_transition,
     note_add,
+    outcome_record,
     plan_decide,
     plan_save,
     plan_submit,
+    processing_stop_error,
+    referral_out_record,
     service_record,
+    stay_admit,
+    stay_discharge,
 )
 
 # A name search answers with the best-matching persons' cases; more means the query is too vague.
@@ -168,8 +202,26 @@ class CaseListOutput(serializers.Serializer):
     received_at = serializers.DateTimeField()
     first_contact_at = serializers.DateTimeField(allow_null=True)
     is_beneficiary = serializers.BooleanField()
+    processing_stopped = serializers.BooleanField(
+        source="stopped",
+        help_text=gettext_lazy(
+            "Persetujuan ditarik tanpa dasar lain: pemrosesan lanjutan dihentikan (UU 27/2022)."
+        ),
+    )
+    overdue = serializers.SerializerMethodField(
+        help_text=gettext_lazy(
+            "Kode tonggak (seperti response_times.milestone) yang lewat batas dan belum tercapai."
+        )
+    )
     version = serializers.IntegerField()
     updated_at = serializers.DateTimeField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_overdue(self, case) -> list[str]:
+        times = case_response_times(
+            case, now=self.context.get("now"), targets=self.context.get("targets")
+        )
+        return [t.milestone for t in times if t.status == Status.OVERDUE]
 
 
 class PenetapanOutput(serializers.Serializer):
@@ -233,20 +285,55 @@ def _move(action: str, target: str, label, blockers: list[str]) -> dict:
     }
 
 
-def case_moves_for(user, case: Case) -> list[dict]:
-    """Returns the next steps `user` may take on `case`, each with what still blocks it."""
+def case_moves_for(user, case: Case, *, stop_message: str = "") -> list[dict]:
+    """Returns the next steps `user` may take on `case`, each with what still blocks it.
+
+    `stop_message` explains a withdrawn consent: then only terminating and closing go on.
+    """
     if not can_write_cases(user):
         return []
+    stopped = [stop_message] if stop_message else []
     moves = [
-        _move("transition", move.target, move.label, workflow.blockers(move, case))
+        _move(
+            "transition",
+            move.target,
+            move.label,
+            (stopped if move.target != Stage.CLOSED else []) + workflow.blockers(move, case),
+        )
         for move in workflow.moves_from(case.stage)
         if user.role in move.roles
     ]
     if case.stage in workflow.TERMINABLE and user.role in workflow.CASE_WORKERS:
         moves.append(_move("terminate", Stage.TERMINATION, _("Terminasi"), []))
     if case.stage == Stage.CLOSED and user.role in workflow.CASE_LEADS:
-        moves.append(_move("reopen", Stage.ASSESSMENT, _("Buka kembali"), []))
+        moves.append(_move("reopen", Stage.ASSESSMENT, _("Buka kembali"), stopped))
     return moves
+
+
+class ResponseTimeOutput(serializers.Serializer):
+    milestone = serializers.ChoiceField(choices=Milestone.choices)
+    label = serializers.CharField()
+    target_hours = serializers.IntegerField(
+        allow_null=True, help_text=gettext_lazy("Batas waktu sejak rujukan diterima, dalam jam.")
+    )
+    due_at = serializers.DateTimeField(allow_null=True)
+    reached_at = serializers.DateTimeField(allow_null=True)
+    hours = serializers.FloatField(
+        allow_null=True, help_text=gettext_lazy("Jam dari rujukan diterima sampai tercapai.")
+    )
+    status = serializers.ChoiceField(
+        choices=list(Status.LABELS),
+        help_text=gettext_lazy(
+            "met: tepat waktu; missed: terlambat; pending: berjalan; overdue: lewat batas; "
+            "skipped: tidak dilalui; no_target: tanpa target."
+        ),
+    )
+    status_label = serializers.CharField()
+
+
+class ProcessingStopOutput(serializers.Serializer):
+    withdrawn_at = serializers.DateTimeField()
+    message = serializers.CharField()
 
 
 class CaseOutput(CaseListOutput):
@@ -263,6 +350,14 @@ class CaseOutput(CaseListOutput):
     reopened_count = serializers.IntegerField()
     moves = serializers.SerializerMethodField(
         help_text=gettext_lazy("Langkah berikutnya yang boleh Anda ambil, dengan penghalangnya.")
+    )
+    response_times = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Waktu respons per tonggak terhadap targetnya (menurut urgensi).")
+    )
+    processing_stop = serializers.SerializerMethodField(
+        help_text=gettext_lazy(
+            "Terisi bila persetujuan ditarik tanpa dasar lain: pemrosesan lanjutan dihentikan."
+        )
     )
     version = serializers.IntegerField(
         help_text=gettext_lazy("Kirim kembali pada setiap perubahan; berubah setiap kali disimpan.")
@@ -283,7 +378,25 @@ class CaseOutput(CaseListOutput):
 
     @extend_schema_field(MoveOutput(many=True))
     def get_moves(self, case) -> list[dict]:
-        return MoveOutput(case_moves_for(self.context["request"].user, case), many=True).data
+        stop = self.get_processing_stop(case)
+        moves = case_moves_for(
+            self.context["request"].user, case, stop_message=stop["message"] if stop else ""
+        )
+        return MoveOutput(moves, many=True).data
+
+    @extend_schema_field(ResponseTimeOutput(many=True))
+    def get_response_times(self, case) -> list[dict]:
+        return ResponseTimeOutput(case_response_times(case), many=True).data
+
+    @extend_schema_field(ProcessingStopOutput(allow_null=True))
+    def get_processing_stop(self, case) -> dict | None:
+        withdrawn = self.context["withdrawn"]
+        if withdrawn is None:
+            return None
+        return {
+            "withdrawn_at": withdrawn.withdrawn_at,
+            "message": processing_stop_error(withdrawn).message,
+        }
 
 
 class CaseListFilters(serializers.Serializer):
@@ -293,6 +406,12 @@ class CaseListFilters(serializers.Serializer):
     unit = serializers.CharField(required=False, help_text=gettext_lazy("Kode satker sentra."))
     pendamping = serializers.CharField(
         required=False, help_text=gettext_lazy("Nama pengguna pendamping.")
+    )
+    overdue = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=gettext_lazy("true: hanya kasus dengan tonggak lewat batas; false: tanpa."),
     )
     q = serializers.CharField(
         required=False,
@@ -313,6 +432,11 @@ def _cases_filter(cases, filters: dict, user):
         cases = cases.filter(unit__code=filters["unit"])
     if filters.get("pendamping"):
         cases = cases.filter(pendamping__username=filters["pendamping"])
+    if filters.get("overdue") is not None:
+        overdue = queue_overdue(user).values("pk")
+        cases = (
+            cases.filter(pk__in=overdue) if filters["overdue"] else cases.exclude(pk__in=overdue)
+        )
     query = (filters.get("q") or "").strip()
     if query.upper().startswith("KS-"):
         cases = cases.filter(number__startswith=query.upper())
@@ -369,11 +493,13 @@ class CaseListView(GenericAPIView):
         filters.is_valid(raise_exception=True)
         cases = _cases_filter(cases_visible_to(request.user), filters.validated_data, request.user)
         page = self.paginate_queryset(
-            cases.select_related("person", "unit", "pendamping", "supervisor").order_by(
-                "-received_at", "-id"
-            )
+            cases.select_related("person", "unit", "pendamping", "supervisor")
+            .annotate(stopped=processing_stopped())
+            .order_by("-received_at", "-id")
         )
-        return self.get_paginated_response(CaseListOutput(page, many=True).data)
+        # The response-time targets are read once for the whole page.
+        context = {"targets": TargetTable(), "now": timezone.now()}
+        return self.get_paginated_response(CaseListOutput(page, many=True, context=context).data)
 
     @extend_schema(
         operation_id="cases_create",
@@ -391,7 +517,10 @@ class CaseListView(GenericAPIView):
 def _case_response(request, pk: int, code: int = status.HTTP_200_OK) -> Response:
     # Read back through the selector: the answer shows what the caller may see and do now.
     case = case_get(request.user, pk)
-    return Response(CaseOutput(case, context={"request": request}).data, status=code)
+    withdrawn = consent_withdrawal(case.person_id)
+    case.stopped = withdrawn is not None
+    context = {"request": request, "withdrawn": withdrawn}
+    return Response(CaseOutput(case, context=context).data, status=code)
 
 
 class CaseDetailView(APIView):
@@ -1064,5 +1193,750 @@ class CaseTimelineView(GenericAPIView):
     )
     def get(self, request, pk: int):
         case = case_get(request.user, pk)
-        page = self.paginate_queryset(case.events.select_related("actor").order_by("at", "id"))
+        page = self.paginate_queryset(case_timeline(case))
         return self.get_paginated_response(EventOutput(page, many=True).data)
+
+
+# --- hand-overs: transfers to another sentra and referrals out -------------------------------
+
+
+class TransferOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    case = serializers.IntegerField(source="case_id")
+    case_number = serializers.CharField(source="case.number")
+    from_unit = serializers.CharField(source="from_unit.code")
+    from_unit_name = serializers.CharField(source="from_unit.name")
+    to_unit = serializers.CharField(source="to_unit.code")
+    to_unit_name = serializers.CharField(source="to_unit.name")
+    reason = serializers.CharField()
+    consent = serializers.IntegerField(source="consent_id", allow_null=True)
+    override_reason = serializers.CharField(
+        help_text=gettext_lazy("Alasan kepala sentra melanjutkan tanpa persetujuan.")
+    )
+    transferred_at = serializers.DateTimeField()
+    transferred_by = serializers.CharField(source="transferred_by.username", allow_null=True)
+
+
+class HandoverBasisInput(StrictInput):
+    consent = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy("Id persetujuan orang ini (atau orang tua/walinya) yang berlaku."),
+    )
+    override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text=gettext_lazy("Tanpa persetujuan: alasan kepala sentra (hanya kepala sentra)."),
+    )
+
+
+class TransferInput(HandoverBasisInput):
+    to_unit = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Unit.objects.filter(is_active=True),
+        help_text=gettext_lazy("Kode satker sentra tujuan."),
+    )
+    reason = serializers.CharField(allow_blank=True)
+    version = _version_field()
+
+
+def _consent_of(case: Case, consent_id: int | None):
+    """Returns the person's consent named by the client (None when none was named)."""
+    if consent_id is None:
+        return None
+    consent = case.person.consents.filter(pk=consent_id).first()
+    if consent is None:
+        raise ApplicationError(
+            _("Persetujuan tidak ditemukan pada data orang ini."),
+            details={"consent": [_("Pilih persetujuan lain atau catat persetujuan baru.")]},
+        )
+    return consent
+
+
+class CaseTransfersView(APIView):
+    """A case's hand-overs between sentra, and handing it over to another sentra."""
+
+    permission_classes = [IsAuthenticated, CanReadCases]
+
+    @extend_schema(
+        operation_id="cases_transfers_list",
+        tags=["cases"],
+        responses={200: TransferOutput(many=True), **error_responses(401, 403, 404)},
+    )
+    def get(self, request, pk: int):
+        case = case_get(request.user, pk)
+        transfers = case.transfers.select_related(
+            "case", "from_unit", "to_unit", "transferred_by"
+        ).order_by("-transferred_at", "-id")
+        return Response(TransferOutput(transfers, many=True).data)
+
+    @extend_schema(
+        operation_id="cases_transfers_create",
+        tags=["cases"],
+        request=TransferInput,
+        responses={201: TransferOutput, **error_responses(400, 401, 403, 404, 409)},
+    )
+    def post(self, request, pk: int):
+        case = case_get(request.user, pk)
+        data = TransferInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        # The case leaves the caller's sentra: the answer is the hand-over record, which both
+        # heads keep seeing (GET /api/v1/cases/transfers/).
+        transfer = case_transfer(
+            actor=request.user,
+            case=case,
+            to_unit=values["to_unit"],
+            reason=values["reason"],
+            consent=_consent_of(case, values.get("consent")),
+            override_reason=values.get("override_reason", ""),
+            expected_version=values["version"],
+        )
+        return Response(TransferOutput(transfer).data, status=status.HTTP_201_CREATED)
+
+
+class TransferListView(GenericAPIView):
+    """Hand-overs the caller may see: heads and supervisors see those into and out of their sentra."""
+
+    permission_classes = [IsAuthenticated, CanReadCases]
+    pagination_class = Pagination
+
+    @extend_schema(
+        operation_id="cases_transfers_all",
+        tags=["cases"],
+        responses={200: TransferOutput(many=True), **error_responses(401, 403)},
+    )
+    def get(self, request):
+        page = self.paginate_queryset(transfers_visible_to(request.user))
+        return self.get_paginated_response(TransferOutput(page, many=True).data)
+
+
+class ReferralOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    institution = serializers.CharField()
+    contact = serializers.CharField()
+    reason = serializers.CharField()
+    referred_at = serializers.DateTimeField()
+    referred_by = serializers.CharField(source="referred_by.username", allow_null=True)
+    consent = serializers.IntegerField(source="consent_id", allow_null=True)
+    override_reason = serializers.CharField()
+
+
+class ReferralInput(HandoverBasisInput):
+    institution = serializers.CharField(allow_blank=True, max_length=200)
+    contact = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    reason = serializers.CharField(allow_blank=True)
+    referred_at = AwareDateTimeField(
+        help_text=gettext_lazy("Waktu rujukan, ISO 8601 dengan zona waktu.")
+    )
+
+
+class CaseReferralsView(APIView):
+    """Referrals out to other institutions (monitoring or termination stage)."""
+
+    permission_classes = [IsAuthenticated, CanReadCases]
+
+    @extend_schema(
+        operation_id="cases_referrals_list",
+        tags=["cases"],
+        responses={200: ReferralOutput(many=True), **error_responses(401, 403, 404)},
+    )
+    def get(self, request, pk: int):
+        case = case_get(request.user, pk)
+        referrals = case.referrals_out.select_related("referred_by").order_by("-referred_at")
+        return Response(ReferralOutput(referrals, many=True).data)
+
+    @extend_schema(
+        operation_id="cases_referrals_create",
+        tags=["cases"],
+        request=ReferralInput,
+        responses={201: ReferralOutput, **error_responses(400, 401, 403, 404)},
+    )
+    def post(self, request, pk: int):
+        case = case_get(request.user, pk)
+        data = ReferralInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        referral = referral_out_record(
+            actor=request.user,
+            case=case,
+            institution=values["institution"],
+            contact=values.get("contact", ""),
+            reason=values["reason"],
+            referred_at=values["referred_at"],
+            consent=_consent_of(case, values.get("consent")),
+            override_reason=values.get("override_reason", ""),
+        )
+        return Response(ReferralOutput(referral).data, status=status.HTTP_201_CREATED)
+
+
+# --- residential stays -------------------------------------------------------------------------
+
+
+class StayOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    unit = serializers.CharField(source="unit.code")
+    unit_name = serializers.CharField(source="unit.name")
+    admitted_at = serializers.DateTimeField()
+    discharged_at = serializers.DateTimeField(allow_null=True)
+    over_capacity_reason = serializers.CharField()
+    admitted_by = serializers.CharField(source="admitted_by.username", allow_null=True)
+
+
+class StayAdmitInput(StrictInput):
+    admitted_at = AwareDateTimeField(help_text=gettext_lazy("Waktu masuk, dengan zona waktu."))
+    over_capacity_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text=gettext_lazy("Bila sentra penuh: alasan kepala sentra menerima."),
+    )
+
+
+class StayDischargeInput(StrictInput):
+    discharged_at = AwareDateTimeField(help_text=gettext_lazy("Waktu keluar, dengan zona waktu."))
+    note = serializers.CharField(required=False, allow_blank=True, max_length=250)
+
+
+def _stays_of(case: Case):
+    return case.stays.select_related("unit", "admitted_by").order_by("-admitted_at", "-id")
+
+
+class CaseStaysView(APIView):
+    """Residential stays of a case, and admitting the person to the sentra (bed capacity holds)."""
+
+    permission_classes = [IsAuthenticated, CanReadCases]
+
+    @extend_schema(
+        operation_id="cases_stays_list",
+        tags=["cases"],
+        responses={200: StayOutput(many=True), **error_responses(401, 403, 404)},
+    )
+    def get(self, request, pk: int):
+        case = case_get(request.user, pk)
+        return Response(StayOutput(_stays_of(case), many=True).data)
+
+    @extend_schema(
+        operation_id="cases_stays_admit",
+        tags=["cases"],
+        request=StayAdmitInput,
+        responses={201: StayOutput, **error_responses(400, 401, 403, 404)},
+    )
+    def post(self, request, pk: int):
+        case = case_get(request.user, pk)
+        data = StayAdmitInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        stay = stay_admit(actor=request.user, case=case, **data.validated_data)
+        return Response(
+            StayOutput(_stays_of(case).get(pk=stay.pk)).data, status=status.HTTP_201_CREATED
+        )
+
+
+class CaseStayDischargeView(APIView):
+    """Discharges the person from residential care, freeing the bed."""
+
+    permission_classes = [IsAuthenticated, CanReadCases]
+
+    @extend_schema(
+        operation_id="cases_stays_discharge",
+        tags=["cases"],
+        request=StayDischargeInput,
+        responses={200: StayOutput, **error_responses(400, 401, 403, 404)},
+    )
+    def post(self, request, pk: int, stay_id: int):
+        case = case_get(request.user, pk)
+        stay = case.stays.filter(pk=stay_id).first()
+        if stay is None:
+            raise NotFound(_("Masa tinggal tidak ditemukan."))
+        stay.case = case
+        data = StayDischargeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        stay_discharge(actor=request.user, stay=stay, **data.validated_data)
+        return Response(StayOutput(_stays_of(case).get(pk=stay_id)).data)
+
+
+class OccupancyOutput(serializers.Serializer):
+    unit = serializers.CharField(source="unit.code")
+    unit_name = serializers.CharField(source="unit.name")
+    capacity = serializers.IntegerField(help_text=gettext_lazy("Tempat tidur residensial."))
+    occupied = serializers.IntegerField()
+    free = serializers.IntegerField()
+    over_capacity = serializers.BooleanField()
+
+
+class OccupancyView(APIView):
+    """Residential occupancy of every active sentra against its bed capacity (no personal data)."""
+
+    permission_classes = [IsAuthenticated, CanReadCases]
+
+    @extend_schema(
+        operation_id="cases_occupancy",
+        tags=["cases"],
+        responses={200: OccupancyOutput(many=True), **error_responses(401, 403)},
+    )
+    def get(self, request):
+        return Response(OccupancyOutput(occupancy_all(), many=True).data)
+
+
+# --- aftercare ---------------------------------------------------------------------------------
+
+
+class AftercareVisitOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    scheduled_for = serializers.DateField()
+    done_at = serializers.DateTimeField(allow_null=True)
+    notes = serializers.CharField()
+    visited_by = serializers.CharField(source="visited_by.username", allow_null=True)
+
+
+class AftercareScheduleInput(StrictInput):
+    scheduled_for = serializers.DateField()
+
+
+class AftercareRecordInput(StrictInput):
+    done_at = AwareDateTimeField(help_text=gettext_lazy("Waktu kunjungan, dengan zona waktu."))
+    notes = serializers.CharField(allow_blank=True, help_text=gettext_lazy("Hasil kunjungan."))
+
+
+def _visits_of(case: Case):
+    return case.aftercare_visits.select_related("visited_by").order_by("scheduled_for", "id")
+
+
+class CaseAftercareView(APIView):
+    """Aftercare (bimbingan lanjut) visits of a case, and scheduling one."""
+
+    permission_classes = [IsAuthenticated, CanReadCases]
+
+    @extend_schema(
+        operation_id="cases_aftercare_list",
+        tags=["cases"],
+        responses={200: AftercareVisitOutput(many=True), **error_responses(401, 403, 404)},
+    )
+    def get(self, request, pk: int):
+        case = case_get(request.user, pk)
+        return Response(AftercareVisitOutput(_visits_of(case), many=True).data)
+
+    @extend_schema(
+        operation_id="cases_aftercare_schedule",
+        tags=["cases"],
+        request=AftercareScheduleInput,
+        responses={201: AftercareVisitOutput, **error_responses(400, 401, 403, 404)},
+    )
+    def post(self, request, pk: int):
+        case = case_get(request.user, pk)
+        data = AftercareScheduleInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        visit = aftercare_schedule(actor=request.user, case=case, **data.validated_data)
+        return Response(AftercareVisitOutput(visit).data, status=status.HTTP_201_CREATED)
+
+
+class CaseAftercareRecordView(APIView):
+    """Records that a scheduled aftercare visit took place."""
+
+    permission_classes = [IsAuthenticated, CanReadCases]
+
+    @extend_schema(
+        operation_id="cases_aftercare_record",
+        tags=["cases"],
+        request=AftercareRecordInput,
+        responses={200: AftercareVisitOutput, **error_responses(400, 401, 403, 404)},
+    )
+    def post(self, request, pk: int, visit_id: int):
+        case = case_get(request.user, pk)
+        visit = case.aftercare_visits.filter(pk=visit_id).first()
+        if visit is None:
+            raise NotFound(_("Kunjungan bimbingan lanjut tidak ditemukan."))
+        visit.case = case
+        data = AftercareRecordInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        aftercare_record(actor=request.user, visit=visit, **data.validated_data)
+        return Response(AftercareVisitOutput(_visits_of(case).get(pk=visit_id)).data)
+
+
+# --- outcome measures --------------------------------------------------------------------------
+
+
+class MeasurementOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    scale_code = serializers.CharField(source="scale.code")
+    scale_version = serializers.IntegerField(source="scale.version")
+    scale_title = serializers.CharField(source="scale.title")
+    phase = serializers.ChoiceField(choices=MeasurementPhase.choices)
+    phase_label = serializers.CharField(source="get_phase_display")
+    taken_on = serializers.DateField()
+    answers = serializers.DictField()
+    score = serializers.IntegerField()
+    taken_by = serializers.CharField(source="taken_by.username", allow_null=True)
+
+
+class OutcomeChangeOutput(serializers.Serializer):
+    scale_code = serializers.CharField(source="scale.code")
+    scale_version = serializers.IntegerField(source="scale.version")
+    scale_title = serializers.CharField(source="scale.title")
+    baseline_score = serializers.IntegerField(source="baseline.score", allow_null=True)
+    latest_score = serializers.IntegerField(source="latest.score", allow_null=True)
+    change = serializers.IntegerField(allow_null=True)
+    direction = serializers.ChoiceField(
+        choices=["improved", "same", "worsened"],
+        allow_null=True,
+        help_text=gettext_lazy("Menurut arah skala; kosong bila belum ada awal dan tindak lanjut."),
+    )
+
+
+class OutcomesOutput(serializers.Serializer):
+    measurements = MeasurementOutput(many=True)
+    changes = OutcomeChangeOutput(
+        many=True,
+        help_text=gettext_lazy("Per skala: skor awal (asesmen) dibanding skor terakhir."),
+    )
+
+
+class OutcomeInput(StrictInput):
+    scale_code = serializers.CharField(max_length=40)
+    scale_version = serializers.IntegerField(min_value=1)
+    phase = serializers.ChoiceField(choices=MeasurementPhase.choices)
+    taken_on = serializers.DateField()
+    answers = serializers.DictField(help_text=gettext_lazy("Jawaban per kode pertanyaan skala."))
+
+
+class CaseOutcomesView(APIView):
+    """Outcome measures of a case with the change per scale, and recording one."""
+
+    permission_classes = [IsAuthenticated, CanReadCases]
+
+    @extend_schema(
+        operation_id="cases_outcomes_list",
+        tags=["cases"],
+        responses={200: OutcomesOutput, **error_responses(401, 403, 404)},
+    )
+    def get(self, request, pk: int):
+        case = case_get(request.user, pk)
+        measurements = case.measurements.select_related("scale", "taken_by").order_by(
+            "taken_on", "id"
+        )
+        payload = {"measurements": measurements, "changes": outcome_change(case)}
+        return Response(OutcomesOutput(payload).data)
+
+    @extend_schema(
+        operation_id="cases_outcomes_create",
+        tags=["cases"],
+        request=OutcomeInput,
+        responses={201: MeasurementOutput, **error_responses(400, 401, 403, 404)},
+    )
+    def post(self, request, pk: int):
+        case = case_get(request.user, pk)
+        data = OutcomeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        scale = FormDefinition.objects.filter(
+            code=values["scale_code"], version=values["scale_version"]
+        ).first()
+        if scale is None:
+            raise ApplicationError(
+                _("Skala tidak ditemukan."),
+                details={"scale_code": [_("Periksa kode dan versi skala.")]},
+            )
+        measurement = outcome_record(
+            actor=request.user,
+            case=case,
+            scale=scale,
+            phase=values["phase"],
+            taken_on=values["taken_on"],
+            answers=values["answers"],
+        )
+        return Response(MeasurementOutput(measurement).data, status=status.HTTP_201_CREATED)
+
+
+# --- attachments -------------------------------------------------------------------------------
+
+
+class AttachmentOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    # A plain string here: the schema documents the choices once, on the upload's `kind`.
+    kind = serializers.CharField(
+        help_text=gettext_lazy("Kode jenis lampiran, seperti saat unggah.")
+    )
+    kind_label = serializers.CharField(source="get_kind_display")
+    description = serializers.CharField()
+    service = serializers.IntegerField(source="service_id", allow_null=True)
+    original_name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField(help_text=gettext_lazy("Bita."))
+    sha256 = serializers.CharField(help_text=gettext_lazy("Bukti bahwa berkas tidak berubah."))
+    uploaded_by = serializers.CharField(source="uploaded_by.username", allow_null=True)
+    uploaded_at = serializers.DateTimeField()
+    download = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Alamat unduh (dengan pemeriksaan akses; tercatat di audit).")
+    )
+
+    def get_download(self, attachment) -> str:
+        return reverse(
+            "api-case-attachment", kwargs={"pk": attachment.case_id, "attachment_id": attachment.pk}
+        )
+
+
+class AttachmentInput(StrictInput):
+    file = serializers.FileField(
+        help_text=gettext_lazy("PDF, JPG, PNG, WEBP atau HEIC; paling besar 10 MB.")
+    )
+    kind = serializers.ChoiceField(choices=AttachmentKind.choices)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    service = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy("Id layanan yang dibuktikan (untuk kuitansi)."),
+    )
+
+
+class CaseAttachmentsView(APIView):
+    """A case's attachments (receipts, photos, signed forms), and uploading one (multipart)."""
+
+    permission_classes = [IsAuthenticated, CanReadCases]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        operation_id="cases_attachments_list",
+        tags=["cases"],
+        responses={200: AttachmentOutput(many=True), **error_responses(401, 403, 404)},
+    )
+    def get(self, request, pk: int):
+        case = case_get(request.user, pk)
+        attachments = case.attachments.select_related("uploaded_by").order_by("-uploaded_at")
+        return Response(AttachmentOutput(attachments, many=True).data)
+
+    @extend_schema(
+        operation_id="cases_attachments_create",
+        tags=["cases"],
+        request={"multipart/form-data": AttachmentInput},
+        responses={201: AttachmentOutput, **error_responses(400, 401, 403, 404)},
+    )
+    def post(self, request, pk: int):
+        case = case_get(request.user, pk)
+        data = AttachmentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        service = None
+        if values.get("service") is not None:
+            service = case.services.filter(pk=values["service"]).first()
+            if service is None:
+                raise ApplicationError(
+                    _("Layanan yang dipilih bukan milik kasus ini."),
+                    details={"service": [_("Pilih layanan lain.")]},
+                )
+        attachment = attachment_add(
+            actor=request.user,
+            case=case,
+            file=values["file"],
+            kind=values["kind"],
+            description=values.get("description", ""),
+            service=service,
+        )
+        return Response(AttachmentOutput(attachment).data, status=status.HTTP_201_CREATED)
+
+
+class CaseAttachmentView(APIView):
+    """Downloads one attachment to a user who may see its case; the download is audited."""
+
+    permission_classes = [IsAuthenticated, CanReadCases]
+
+    @extend_schema(
+        operation_id="cases_attachments_download",
+        tags=["cases"],
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            **error_responses(401, 403, 404),
+        },
+    )
+    def get(self, request, pk: int, attachment_id: int):
+        case = case_get(request.user, pk)
+        if not case.attachments.filter(pk=attachment_id).exists():
+            raise NotFound(_("Lampiran tidak ditemukan."))
+        attachment = attachment_open(actor=request.user, pk=attachment_id)
+        return FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+        )
+
+
+# --- work queues -------------------------------------------------------------------------------
+
+
+class QueueFilters(serializers.Serializer):
+    limit = serializers.IntegerField(
+        required=False,
+        default=20,
+        min_value=1,
+        max_value=100,
+        help_text=gettext_lazy("Baris per antrean (paling banyak 100); count memberi jumlahnya."),
+    )
+
+
+class OverdueCaseOutput(CaseListOutput):
+    overdue_milestone = serializers.CharField(
+        help_text=gettext_lazy(
+            "Kode tonggak paling awal yang lewat batas (seperti response_times.milestone)."
+        )
+    )
+    due_at = serializers.DateTimeField()
+
+
+class WaitingPlanOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.IntegerField()
+    case = serializers.IntegerField(source="case_id")
+    case_number = serializers.CharField(source="case.number")
+    person_name = serializers.CharField(source="case.person.full_name")
+    pendamping = serializers.CharField(source="case.pendamping.username", allow_null=True)
+    created_by = serializers.CharField(source="created_by.username", allow_null=True)
+    submitted_at = serializers.DateTimeField()
+
+
+class DueVisitOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    case = serializers.IntegerField(source="case_id")
+    case_number = serializers.CharField(source="case.number")
+    person_name = serializers.CharField(source="case.person.full_name")
+    pendamping = serializers.CharField(source="case.pendamping.username", allow_null=True)
+    scheduled_for = serializers.DateField()
+
+
+class MyCasesQueue(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = CaseListOutput(many=True)
+
+
+class OverdueQueue(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = OverdueCaseOutput(many=True)
+
+
+class ApprovalQueue(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = WaitingPlanOutput(many=True)
+
+
+class AftercareQueue(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = DueVisitOutput(many=True)
+
+
+class QueuesOutput(serializers.Serializer):
+    my_cases = MyCasesQueue(help_text=gettext_lazy("Kasus aktif yang Anda tangani/supervisi."))
+    overdue = OverdueQueue(help_text=gettext_lazy("Tonggak lewat batas, paling mendesak dulu."))
+    waiting_approval = ApprovalQueue(
+        allow_null=True,
+        help_text=gettext_lazy("Rencana menunggu persetujuan; kosong bila Anda bukan pemberi."),
+    )
+    aftercare_due = AftercareQueue(
+        help_text=gettext_lazy("Kunjungan bimbingan lanjut yang jatuh tempo dalam 7 hari.")
+    )
+
+
+def _queue(rows, limit: int) -> dict:
+    page = list(rows[:limit])
+    return {"count": rows.count() if len(page) == limit else len(page), "results": page}
+
+
+class WorkQueuesView(APIView):
+    """The caller's work queues: my cases, overdue steps, plans awaiting approval, aftercare due."""
+
+    permission_classes = [IsAuthenticated, CanReadCases]
+
+    @extend_schema(
+        operation_id="cases_queues",
+        tags=["cases"],
+        parameters=[QueueFilters],
+        responses={200: QueuesOutput, **error_responses(400, 401, 403)},
+    )
+    def get(self, request):
+        filters = QueueFilters(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        limit, user, now = filters.validated_data["limit"], request.user, timezone.now()
+        stopped = processing_stopped()
+        queues = {
+            "my_cases": _queue(
+                queue_my_cases(user).annotate(stopped=stopped).order_by("-received_at", "-id"),
+                limit,
+            ),
+            "overdue": _queue(
+                queue_overdue(user, now=now).select_related("supervisor").annotate(stopped=stopped),
+                limit,
+            ),
+            "waiting_approval": (
+                _queue(queue_waiting_approval(user), limit)
+                if user.role in workflow.CASE_LEADS
+                else None
+            ),
+            "aftercare_due": _queue(queue_aftercare_due(user), limit),
+        }
+        context = {"targets": TargetTable(), "now": now}
+        return Response(QueuesOutput(queues, context=context).data)
+
+
+# --- exports -----------------------------------------------------------------------------------
+
+
+class CaseFileFilters(serializers.Serializer):
+    purpose = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text=gettext_lazy("Keperluan, mis. konferensi kasus; dicetak dan dicatat di audit."),
+    )
+
+
+class CaseFileView(APIView):
+    """The case file as a PDF, for a case conference or a court; the export is audited."""
+
+    permission_classes = [IsAuthenticated, CanReadCases]
+
+    @extend_schema(
+        operation_id="cases_file_pdf",
+        tags=["cases"],
+        parameters=[CaseFileFilters],
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            **error_responses(400, 401, 403, 404),
+        },
+    )
+    def get(self, request, pk: int):
+        case = case_get(request.user, pk)
+        filters = CaseFileFilters(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        content = case_file_pdf(
+            actor=request.user, case=case, purpose=filters.validated_data.get("purpose", "")
+        )
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{case.number}.pdf"'
+        return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class CaseListExportView(APIView):
+    """The filtered case list as an Excel workbook, within the caller's scope; audited."""
+
+    permission_classes = [IsAuthenticated, CanReadCases]
+
+    @extend_schema(
+        operation_id="cases_export_xlsx",
+        tags=["cases"],
+        parameters=[CaseListFilters],
+        responses={(200, XLSX): OpenApiTypes.BINARY, **error_responses(400, 401, 403)},
+    )
+    def get(self, request):
+        filters = CaseListFilters(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        wanted = {k: v for k, v in filters.validated_data.items() if v not in (None, "")}
+        cases = _cases_filter(cases_visible_to(request.user), wanted, request.user)
+        content = case_list_xlsx(
+            actor=request.user,
+            cases=cases,
+            description="; ".join(f"{name}={value}" for name, value in sorted(wanted.items())),
+        )
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response = HttpResponse(content, content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="kasus-{stamp}.xlsx"'
+        return response

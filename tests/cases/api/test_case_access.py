@@ -11,6 +11,7 @@ from atensi.common.models import AuditLog
 from tests.cases.api.conftest import case_at, error_of
 
 TODAY = timezone.localdate().isoformat()
+NOW = timezone.now().isoformat()
 
 # Every per-case endpoint, with a body that would be valid for the case's owner.
 ENDPOINTS = [
@@ -40,6 +41,25 @@ ENDPOINTS = [
     ("get", "notes/", None),
     ("post", "notes/", {"kind": "note", "text": "Catatan"}),
     ("get", "timeline/", None),
+    ("get", "transfers/", None),
+    (
+        "post",
+        "transfers/",
+        {"to_unit": "630117", "reason": "x", "override_reason": "y", "version": 1},
+    ),
+    ("get", "referrals/", None),
+    ("post", "referrals/", {"institution": "RS", "reason": "x", "referred_at": NOW}),
+    ("get", "stays/", None),
+    ("post", "stays/", {"admitted_at": NOW}),
+    ("post", "stays/1/discharge/", {"discharged_at": NOW}),
+    ("get", "aftercare/", None),
+    ("post", "aftercare/", {"scheduled_for": TODAY}),
+    ("post", "aftercare/1/record/", {"done_at": NOW, "notes": "x"}),
+    ("get", "outcomes/", None),
+    ("get", "attachments/", None),
+    ("post", "attachments/", {"kind": "photo"}),
+    ("get", "attachments/1/", None),
+    ("get", "case-file/", None),
 ]
 
 

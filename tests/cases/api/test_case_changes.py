@@ -261,3 +261,54 @@ def test_a_referral_cannot_be_received_in_the_future(api, pendamping_a):
     )
     assert response.status_code == 400
     assert "received_at" in error_of(response)["details"]
+
+
+def test_the_detail_reports_response_times_against_their_targets(api, pendamping_a):
+    case = make_case(
+        pendamping_a, urgency="emergency", received_at=timezone.now() - dt.timedelta(hours=30)
+    )
+    services.case_contact_record(
+        actor=pendamping_a,
+        case=case,
+        happened_at=case.received_at + dt.timedelta(hours=6),
+        text="Kunjungan",
+    )
+    times = {t["milestone"]: t for t in api(pendamping_a).get(_url(case)).json()["response_times"]}
+    assert times["first_contact"]["status"] == "met"
+    assert times["first_contact"]["hours"] == 6.0
+    assert times["first_contact"]["target_hours"] == 24
+    assert times["assessment"]["status"] == "pending"
+
+
+def test_a_withdrawn_consent_is_shown_and_blocks_all_but_termination(api, pendamping_a):
+    from atensi.registry.services import consent_withdraw
+    from tests.cases.factories import give_consent
+    from tests.registry.factories import make_person
+
+    person = make_person(pendamping_a)
+    consent = give_consent(pendamping_a, person)
+    case = make_case(pendamping_a, person=person)
+    services.case_contact_record(
+        actor=pendamping_a, case=case, happened_at=timezone.now(), text="Kunjungan"
+    )
+    consent_withdraw(actor=pendamping_a, consent=consent, reason="Keluarga menolak")
+    client = api(pendamping_a)
+    detail = client.get(_url(case)).json()
+    assert detail["processing_stopped"] is True
+    assert "UU 27/2022" in detail["processing_stop"]["message"]
+    moves = {m["action"]: m for m in detail["moves"]}
+    assert not moves["transition"]["ready"] and moves["terminate"]["ready"]
+    listed = client.get("/api/v1/cases/").json()["results"]
+    assert listed[0]["processing_stopped"] is True
+    refused = client.post(
+        _url(case, "transition/"),
+        {"target": "assessment", "version": detail["version"]},
+        format="json",
+    )
+    assert refused.status_code == 400 and error_of(refused)["code"] == "consent_withdrawn"
+    ended = client.post(
+        _url(case, "terminate/"),
+        {"reason": "withdrew", "outcome_rating": "unknown", "version": detail["version"]},
+        format="json",
+    )
+    assert ended.status_code == 200, ended.json()

@@ -146,4 +146,5 @@ def test_the_query_count_does_not_grow_with_page_size(
     small = _queries(client, f"{URL}?page_size=2{query}")
     large = _queries(client, f"{URL}?page_size=12{query}")
     assert small == large
-    assert large <= 6  # auth, count, page (+ the name search)
+    if "q=" not in query:  # the registry's name search has its own (constant) queries
+        assert large <= 5  # token, count, page, response-time targets

@@ -159,6 +159,18 @@ def test_a_case_walks_through_every_stage_over_the_api(api, pendamping_a, superv
     case = response.json()
     assert case["stage"] == "termination" and case["termination"]["reason"] == "goals_met"
     case = _move(pendamping, case_url, case, "aftercare")
+    visit = pendamping.post(
+        f"{case_url}aftercare/",
+        {"scheduled_for": timezone.localdate().isoformat()},
+        format="json",
+    ).json()
+    response = pendamping.post(
+        f"{case_url}aftercare/{visit['id']}/record/",
+        {"done_at": timezone.now().isoformat(), "notes": "Anak rajin sekolah, nenek sehat"},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    case = pendamping.get(case_url).json()
 
     # only a lead closes: pendamping_a is not offered the move and is refused; head_a closes
     assert [m["target"] for m in case["moves"]] == []
@@ -172,6 +184,7 @@ def test_a_case_walks_through_every_stage_over_the_api(api, pendamping_a, superv
     assert case["milestones"]["closed_at"] is not None
 
     timeline = pendamping.get(f"{case_url}timeline/?page_size=100").json()["results"]
+    assert "aftercare_visit" in [e["kind"] for e in timeline]
     assert [e["stage_to"] for e in timeline if e["kind"] == "stage"] == [
         "assessment",
         "planning",
