@@ -1,0 +1,1389 @@
+"""Case pages: thin front doors over the case selectors, services and exports.
+
+Every case page first checks that the role may read cases at all (403), then fetches the case
+through `case_get`, which answers 404 for a case outside the user's scope. Changes go through
+the services; their refusals are shown on the form that was sent, with the user's input kept.
+
+On the case detail page every form posts with htmx and the whole case area (`#case`) is
+re-rendered, because almost any change moves the case's version, stage and next steps.
+"""
+
+import datetime as dt
+import re
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from atensi.accounts.access import can_read_cases, can_write_cases, sees_many_units
+from atensi.accounts.models import Role
+from atensi.common.errors import ApplicationError, Conflict, NotFound, PermissionDenied
+from atensi.organisation.models import Unit, UnitType
+from atensi.registry.models import Consent, ConsentBasis
+from atensi.registry.selectors import person_get, person_search, persons_visible_to
+
+from . import workflow
+from .choices import Approach, PlanStatus, Stage
+from .exports import case_file_pdf, case_list_xlsx
+from .forms import (
+    PENDAMPING_ROLES,
+    RESPONSIBLE_ROLES,
+    AftercareRecordForm,
+    AftercareScheduleForm,
+    AnswersForm,
+    AssessmentMetaForm,
+    AssignForm,
+    AttachmentForm,
+    CaseFileForm,
+    CaseFilterForm,
+    CaseOpenForm,
+    ContactForm,
+    NoteForm,
+    OutcomeMetaForm,
+    PenetapanForm,
+    PlanDecideForm,
+    PlanForm,
+    PlannedServiceFormSet,
+    ReferralOutForm,
+    ReopenForm,
+    ServiceForm,
+    StayAdmitForm,
+    StayDischargeForm,
+    TerminateForm,
+    TransferForm,
+    TransitionForm,
+    VersionedForm,
+    apply_error,
+    apply_errors,
+    apply_plan_error,
+    sentra_staff,
+)
+from .models import AftercareVisit, Case, FormDefinition, Plan, ResidentialStay
+from .selectors import (
+    AFTERCARE_HORIZON_DAYS,
+    Status,
+    TargetTable,
+    case_get,
+    case_response_times,
+    case_timeline,
+    cases_visible_to,
+    consent_withdrawal,
+    occupancy,
+    outcome_change,
+    processing_stopped,
+    queue_aftercare_due,
+    queue_my_cases,
+    queue_overdue,
+    queue_waiting_approval,
+)
+from .services import (
+    AFTERCARE_STAGES,
+    CONSENT_GIVERS_FOR_HANDOVER,
+    PHASE_STAGES,
+    REFERRAL_STAGES,
+    aftercare_record,
+    aftercare_schedule,
+    assessment_record,
+    attachment_add,
+    attachment_open,
+    case_assign,
+    case_contact_record,
+    case_open,
+    case_penetapan,
+    case_reopen,
+    case_terminate,
+    case_transfer,
+    case_transition,
+    note_add,
+    outcome_record,
+    plan_decide,
+    plan_save,
+    plan_submit,
+    referral_out_record,
+    service_record,
+    stay_admit,
+    stay_discharge,
+)
+
+PAGE_SIZE = 25
+SEARCH_LIMIT = 50
+QUEUE_ROWS = 20
+# Newest timeline events shown at once; older ones fold away (a long case on a phone).
+TIMELINE_SHOWN = 15
+# The stages in which services.assessment_record and services.service_record accept a record;
+# used only to decide which buttons to show (the services enforce them).
+ASSESSMENT_STAGES = (Stage.ASSESSMENT, Stage.PLANNING, Stage.MONITORING)
+SERVICE_STAGES = (Stage.INTERVENTION, Stage.MONITORING, Stage.AFTERCARE)
+# A case number as typed: "KS-2026-7KQ2M9", its beginning ("KS-2026"), or without "KS-".
+CASE_NUMBER = re.compile(r"^KS-|^\d{4}-[0-9A-Z]{6}$", re.IGNORECASE)
+
+
+def _is_htmx(request) -> bool:
+    # A history restore asks for the whole page even though htmx sends it.
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def _error_page(request, exc: ApplicationError):
+    return render(
+        request,
+        "cases/error.html",
+        {"status": exc.status, "message": exc.message},
+        status=exc.status,
+    )
+
+
+def case_page(view):
+    """Signed-in case readers only; cases out of scope answer 404, refusals 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not can_read_cases(request.user):
+            return _error_page(
+                request, PermissionDenied(_("Peran Anda tidak mempunyai akses ke data kasus."))
+            )
+        try:
+            return view(request, *args, **kwargs)
+        except (NotFound, PermissionDenied) as exc:
+            return _error_page(request, exc)
+
+    return wrapped
+
+
+def _require_writer(user) -> None:
+    if not can_write_cases(user):
+        raise PermissionDenied(_("Peran Anda hanya boleh membaca kasus, tidak mengubahnya."))
+
+
+def _now_local() -> dt.datetime:
+    return timezone.localtime().replace(second=0, microsecond=0)
+
+
+def _detail_url(case, anchor: str = "") -> str:
+    return reverse("cases:detail", args=[case.pk]) + (f"#{anchor}" if anchor else "")
+
+
+# ---------------------------------------------------------------------------------------------
+# List, export and work queues
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _filter_form(user, data) -> CaseFilterForm:
+    unit_choices = pendamping_choices = None
+    staff_unit = None
+    if sees_many_units(user):
+        unit_choices = list(
+            Unit.objects.filter(type=UnitType.SENTRA, is_active=True)
+            .order_by("name")
+            .values_list("pk", "name")
+        )
+        staff_unit = _int_or_none(data.get("unit"))
+    elif user.role in (Role.HEAD, Role.SUPERVISOR):
+        staff_unit = user.unit_id
+    if staff_unit is not None:
+        pendamping_choices = [
+            (u.pk, str(u))
+            for u in sentra_staff(staff_unit, PENDAMPING_ROLES).only(
+                "pk", "first_name", "last_name", "username", "unit_id"
+            )
+        ]
+    return CaseFilterForm(data, unit_choices=unit_choices, pendamping_choices=pendamping_choices)
+
+
+def _search(cases, user, query: str):
+    if CASE_NUMBER.match(query):
+        number = query.upper()
+        if number.startswith("KS-"):
+            return cases.filter(number__startswith=number)
+        return cases.filter(number__endswith=number)  # typed without the "KS-" prefix
+    # The registry's own search (NIK, spelling-tolerant names) within the user's persons.
+    found = person_search(persons_visible_to(user), query, limit=SEARCH_LIMIT)
+    return cases.filter(person_id__in=[p.pk for p in found])
+
+
+def _filtered_cases(user, form: CaseFilterForm):
+    """Returns the user's cases narrowed by the list's filters, and the filters in words."""
+    form.is_valid()  # a bad value drops only its own filter: cleaned_data keeps the others
+    data = form.cleaned_data
+    cases = cases_visible_to(user)
+    words = []
+    for name in ("stage", "target_group", "urgency", "unit", "pendamping"):
+        value = data.get(name)
+        if value in (None, ""):
+            continue
+        cases = cases.filter(**{f"{name}_id" if name in ("unit", "pendamping") else name: value})
+        label = dict(form.fields[name].choices).get(value, value)
+        words.append(f"{form.fields[name].label}: {label}")
+    if data.get("overdue"):
+        cases = cases.filter(pk__in=queue_overdue(user).values("pk"))
+        words.append(str(form.fields["overdue"].label))
+    query = (data.get("q") or "").strip()
+    if query:
+        cases = _search(cases, user, query)
+        words.append(_("Cari: %s") % query)
+    return cases, "; ".join(words)
+
+
+def _with_timing(cases) -> list:
+    """Marks each case with its overdue milestones (targets read once, in one query)."""
+    targets, now = TargetTable(), timezone.now()
+    rows = list(cases)
+    for case in rows:
+        times = case_response_times(case, now=now, targets=targets)
+        case.overdue_steps = [t.label for t in times if t.status == Status.OVERDUE]
+    return rows
+
+
+@case_page
+@require_GET
+def case_list(request):
+    """The cases the user may see, filterable and searchable; htmx gets the results only."""
+    user = request.user
+    form = _filter_form(user, request.GET)
+    cases, _words = _filtered_cases(user, form)
+    # Newest referral first: the (unit, -received_at) index serves a sentra's list.
+    ordered = (
+        cases.select_related("person", "unit", "pendamping")
+        .annotate(stopped=processing_stopped())
+        .order_by("-received_at", "-id")
+    )
+    page_obj = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page_obj": page_obj,
+        "cases": _with_timing(page_obj.object_list),
+        "show_unit": "unit" in form.fields,
+        "query": (form.cleaned_data.get("q") or "").strip(),
+        "export_fields": [(k, v) for k, v in request.GET.items() if k != "page" and v],
+    }
+    template = "cases/partials/results.html" if _is_htmx(request) else "cases/list.html"
+    return render(request, template, context)
+
+
+@case_page
+@require_POST
+def case_list_export(request):
+    """Sends the filtered list as an Excel workbook; the export is audited (exports.case_list_xlsx)."""
+    user = request.user
+    form = _filter_form(user, request.POST)
+    cases, words = _filtered_cases(user, form)
+    back = reverse("cases:list")
+    filters = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken" and v}
+    try:
+        content = case_list_xlsx(actor=user, cases=cases, description=words)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect(back + ("?" + urlencode(filters) if filters else ""))
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="kasus-{stamp}.xlsx"'
+    return response
+
+
+def _queue(queryset) -> dict:
+    rows = list(queryset[:QUEUE_ROWS])
+    total = queryset.count() if len(rows) == QUEUE_ROWS else len(rows)
+    return {"rows": rows, "total": total, "more": total > len(rows)}
+
+
+@case_page
+@require_GET
+def work_queues(request):
+    """My cases, overdue steps, plans waiting for my approval and aftercare visits due."""
+    user = request.user
+    today = timezone.localdate()
+    mine = _queue(queue_my_cases(user).order_by("-received_at", "-id"))
+    mine["rows"] = _with_timing(mine["rows"])
+    context = {
+        "mine": mine,
+        "overdue": _queue(queue_overdue(user)),
+        "approvals": _queue(queue_waiting_approval(user))
+        if user.role in workflow.CASE_LEADS
+        else None,
+        "aftercare": _queue(queue_aftercare_due(user, today=today)),
+        "today": today,
+        "horizon": AFTERCARE_HORIZON_DAYS,
+        "is_lead": user.role in workflow.CASE_LEADS,
+        "may_write": can_write_cases(user),
+    }
+    return render(request, "cases/queues.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# Opening a case
+
+
+def _sentra_units():
+    return Unit.objects.filter(type=UnitType.SENTRA, is_active=True).order_by("name")
+
+
+@case_page
+@require_http_methods(["GET", "POST"])
+def case_create(request, person_pk):
+    """Opens a case for a person from a referral (services.case_open)."""
+    user = request.user
+    person = person_get(user, person_pk)
+    _require_writer(user)
+    units = _sentra_units() if user.role == Role.ADMIN else None
+    source = request.POST if request.method == "POST" else request.GET
+    if units is not None:
+        # An administrator opens the case for a sentra: its staff fill the pickers.
+        unit = units.filter(pk=_int_or_none(source.get("unit"))).first()
+        unit = unit or (person.unit if person.unit.type == UnitType.SENTRA else units.first())
+    else:
+        unit = user.unit
+    initial = {
+        "received_at": _now_local(),
+        "urgency": "normal",
+        "target_group": person.target_group,
+        "unit": unit,
+        "pendamping": user.pk if user.role == Role.PENDAMPING else None,
+    }
+    if request.method == "GET" and source:
+        # The administrator changed the sentra: keep what was typed, refresh the pickers.
+        initial.update({k: v for k, v in source.items() if v})
+        initial["unit"] = unit
+    form = CaseOpenForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        staff_unit=unit,
+        units=units,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = case_open(actor=user, person=person, **form.case_values())
+        except ApplicationError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Kasus %(number)s dibuka untuk %(name)s.")
+                % {"number": case.number, "name": person.full_name},
+            )
+            return redirect("cases:detail", pk=case.pk)
+    context = {
+        "form": form,
+        "person": person,
+        "stopped": consent_withdrawal(person.pk),
+        "open_cases": list(
+            cases_visible_to(user)
+            .filter(person=person, stage__in=workflow.ACTIVE)
+            .select_related("unit")
+        ),
+    }
+    return render(request, "cases/create.html", context, status=400 if form.errors else 200)
+
+
+# ---------------------------------------------------------------------------------------------
+# Case detail
+
+
+def _may(user, case: Case, stopped: bool) -> dict:
+    """What the page offers `user` on `case`; the services check the same rules again."""
+    write = can_write_cases(user)
+    worker = write and user.role in workflow.CASE_WORKERS
+    lead = write and user.role in workflow.CASE_LEADS
+    stage = case.stage
+    go = not stopped  # withdrawn consent stops all but what the law still requires
+    active = stage != Stage.CLOSED
+    return {
+        "write": write,
+        "assign": lead and active and go,
+        "contact": worker and stage in workflow.ACTIVE and go,
+        "penetapan": lead and active and go,
+        "assess": worker and stage in ASSESSMENT_STAGES and go,
+        "plan": worker and stage == Stage.PLANNING and go,
+        "submit_plan": worker and stage == Stage.PLANNING and go,
+        "decide_plan": lead and go,
+        "service": worker and stage in SERVICE_STAGES and go,
+        "note": worker and go,
+        "terminate": worker and stage in workflow.TERMINABLE,
+        "reopen": lead and stage == Stage.CLOSED and go,
+        "transfer": lead and active and go,
+        "referral": worker and stage in REFERRAL_STAGES and go,
+        "admit": worker
+        and case.approach == Approach.RESIDENTIAL
+        and stage in workflow.TERMINABLE
+        and go,
+        "discharge": worker,
+        "aftercare": worker and stage in AFTERCARE_STAGES and go,
+        "outcome": worker and any(stage in s for s in PHASE_STAGES.values()) and go,
+        "attach": write,
+        "override": write and user.role == Role.HEAD,
+        "case_file": go,
+    }
+
+
+def _moves(user, case: Case, stopped: bool) -> list[dict]:
+    """The stage moves `user` may make from here, each with what still blocks it."""
+    if not can_write_cases(user):
+        return []
+    moves = []
+    for move in workflow.moves_from(case.stage):
+        if user.role not in move.roles or (stopped and move.target != Stage.CLOSED):
+            continue
+        moves.append(
+            {
+                "target": move.target,
+                "label": move.label,
+                "blockers": workflow.blockers(move, case),
+            }
+        )
+    return moves
+
+
+def _handover_consents(case: Case):
+    return Consent.objects.filter(
+        person_id=case.person_id,
+        basis=ConsentBasis.CONSENT,
+        withdrawn_at__isnull=True,
+        given_by__in=list(CONSENT_GIVERS_FOR_HANDOVER),
+    ).order_by("-given_at")
+
+
+def _default_forms(case: Case, may: dict, plans: list) -> dict:
+    version = {"version": case.version}
+    now = _now_local()
+    forms = {
+        "transition": TransitionForm(initial=version),
+        "case_file": CaseFileForm(),
+    }
+    if may["assign"]:
+        forms["assign"] = AssignForm(
+            initial={**version, "pendamping": case.pendamping_id, "supervisor": case.supervisor_id},
+            unit=case.unit_id,
+        )
+    if may["contact"]:
+        forms["contact"] = ContactForm(initial={**version, "happened_at": now})
+    if may["penetapan"]:
+        forms["penetapan"] = PenetapanForm(
+            initial={**version, "sk_number": case.sk_number, "sk_date": case.sk_date}
+        )
+    if may["terminate"]:
+        forms["terminate"] = TerminateForm(initial=version)
+    if may["reopen"]:
+        forms["reopen"] = ReopenForm(initial=version)
+    if may["decide_plan"]:
+        forms["plan_decide"] = PlanDecideForm(initial=version)
+    if may["service"]:
+        forms["service"] = ServiceForm(
+            initial={**version, "delivered_on": timezone.localdate(), "quantity": 1}
+        )
+    if may["note"]:
+        forms["note"] = NoteForm(
+            initial={
+                **version,
+                "happened_at": now,
+                "kind": "monitoring" if case.stage == Stage.MONITORING else "note",
+            },
+            goals=_current_goals(plans),
+        )
+    if may["transfer"]:
+        forms["transfer"] = TransferForm(
+            initial=version,
+            units=_sentra_units().exclude(pk=case.unit_id),
+            consents=_handover_consents(case),
+            may_override=may["override"],
+        )
+    if may["referral"]:
+        forms["referral"] = ReferralOutForm(
+            initial={**version, "referred_at": now},
+            consents=_handover_consents(case),
+            may_override=may["override"],
+        )
+    if may["admit"]:
+        forms["stay_admit"] = StayAdmitForm(
+            initial={**version, "admitted_at": now}, may_override=may["override"]
+        )
+    if may["discharge"]:
+        forms["stay_discharge"] = StayDischargeForm(initial={**version, "discharged_at": now})
+    if may["aftercare"]:
+        forms["aftercare_schedule"] = AftercareScheduleForm(
+            initial={**version, "scheduled_for": timezone.localdate() + dt.timedelta(days=30)}
+        )
+    if may["attach"]:
+        forms["attachment"] = AttachmentForm(initial=version, services=_service_choices(case))
+    return forms
+
+
+def _service_choices(case: Case):
+    return case.services.order_by("-delivered_on", "-id")
+
+
+def _current_goals(plans: list) -> list[dict]:
+    """The goals of the latest approved plan, for progress notes during monitoring."""
+    approved = next((p for p in plans if p.status == PlanStatus.APPROVED), None)
+    return list(approved.goals) if approved else []
+
+
+def _case_context(request, case: Case, bound: dict | None = None, failed: str = "") -> dict:
+    user = request.user
+    withdrawn = consent_withdrawal(case.person_id)
+    stopped = withdrawn is not None
+    may = _may(user, case, stopped)
+    plans = list(
+        case.plans.select_related("created_by", "decided_by").prefetch_related(
+            "services__responsible"
+        )
+    )
+    services = list(case.services.select_related("provider").order_by("-delivered_on", "-id"))
+    forms = _default_forms(case, may, plans)
+    forms.update(bound or {})
+    stays = list(case.stays.select_related("unit", "admitted_by"))
+    visits = list(case.aftercare_visits.select_related("visited_by"))
+    record_form = forms.get("aftercare_record")  # only after a refused visit record
+    events = list(case_timeline(case).reverse())
+    failed_visit = (
+        request.resolver_match.kwargs.get("visit_pk") if failed == "aftercare_record" else None
+    )
+    return {
+        "case": case,
+        "withdrawn": withdrawn,
+        "stopped": stopped,
+        "may": may,
+        "moves": _moves(user, case, stopped),
+        "forms": forms,
+        "failed": failed,
+        "htmx": _is_htmx(request),
+        "timeline": events[:TIMELINE_SHOWN],
+        "timeline_older": events[TIMELINE_SHOWN:],
+        "timeline_total": len(events),
+        "assessments": list(
+            case.assessments.select_related("form", "assessor").order_by("-created_at", "-id")
+        ),
+        "plans": plans,
+        "latest_plan": plans[0] if plans else None,
+        "services": services,
+        "services_total": sum(s.total_cost for s in services),
+        "notes": list(case.notes.select_related("author").order_by("-happened_at", "-id")),
+        "transfers": list(case.transfers.select_related("from_unit", "to_unit", "transferred_by")),
+        "referrals": list(case.referrals_out.select_related("referred_by")),
+        "stays": stays,
+        "open_stay": next((s for s in stays if s.discharged_at is None), None),
+        "occupancy": occupancy(case.unit) if case.approach == Approach.RESIDENTIAL else None,
+        "visits": [
+            {
+                "visit": v,
+                "form": record_form
+                if failed_visit == v.pk
+                else AftercareRecordForm(
+                    initial={"version": case.version, "done_at": _now_local()},
+                    auto_id=f"visit{v.pk}-%s",
+                ),
+                "open": failed_visit == v.pk,
+            }
+            for v in visits
+        ],
+        "measurements": list(
+            case.measurements.select_related("scale", "taken_by").order_by("-taken_on", "-id")
+        ),
+        "outcome_changes": outcome_change(case),
+        "attachments": list(case.attachments.select_related("uploaded_by", "service")),
+        "response_times": case_response_times(case),
+    }
+
+
+def _render_case(request, case: Case, *, bound=None, failed: str = "", status: int = 200):
+    context = _case_context(request, case, bound, failed)
+    if _is_htmx(request):
+        # htmx swaps only successful answers: a refusal is shown in the re-rendered case area.
+        return render(request, "cases/partials/case.html", context)
+    return render(request, "cases/detail.html", context, status=status)
+
+
+@case_page
+@require_GET
+def case_detail(request, pk):
+    """One case: header, next steps, timeline and every record, with the forms the user may use."""
+    return _render_case(request, case_get(request.user, pk))
+
+
+def _act(request, pk, name: str, build, perform, *, anchor: str, done, leave=None):
+    """Runs one change from the case page: parse the form, call the service, show the outcome.
+
+    `build(case)` returns the bound form, `perform(case, form)` calls the service and
+    `done(result)` words the success message. A stale save (Conflict) keeps the input and
+    carries the current version; any other refusal is shown on the form. `leave(case)` may
+    answer instead of the case page after a success (a hand-over can take the case out of scope).
+    """
+    user = request.user
+    case = case_get(user, pk)
+    _require_writer(user)
+    form = build(case)
+    if not form.is_valid():
+        return _render_case(request, case, bound={name: form}, failed=name, status=400)
+    try:
+        result = perform(case, form)
+    except Conflict as exc:
+        current = case_get(user, pk)
+        _conflict(form, exc, current.version)
+        return _render_case(request, current, bound={name: form}, failed=name, status=409)
+    except ApplicationError as exc:
+        apply_error(form, exc)
+        return _render_case(
+            request, case_get(user, pk), bound={name: form}, failed=name, status=exc.status
+        )
+    messages.success(request, done(result))
+    if leave is not None:
+        response = leave(case)
+        if response is not None:
+            return response
+    if _is_htmx(request):
+        return _render_case(request, case_get(user, pk))
+    return redirect(_detail_url(case, anchor))
+
+
+def _conflict(form, exc: Conflict, version: int) -> None:
+    form.refresh_version(version)
+    form.add_error(None, str(exc.message))
+    form.add_error(
+        None,
+        _(
+            "Isian Anda masih ada di formulir ini. Periksa perubahan terbaru di linimasa, lalu "
+            "kirim lagi bila masih perlu."
+        ),
+    )
+
+
+def _version(form) -> int | None:
+    return form.cleaned_data.get("version")
+
+
+@case_page
+@require_POST
+def case_transition_view(request, pk):
+    """Moves the case to its next stage (services.case_transition)."""
+
+    def perform(case, form):
+        return case_transition(
+            actor=request.user,
+            case=case,
+            target=form.cleaned_data["target"],
+            note=form.cleaned_data.get("note") or "",
+            expected_version=_version(form),
+        )
+
+    return _act(
+        request,
+        pk,
+        "transition",
+        lambda case: TransitionForm(request.POST),
+        perform,
+        anchor="actions",
+        done=lambda case: _("Tahap kasus sekarang: %s.") % Stage(case.stage).label,
+    )
+
+
+@case_page
+@require_POST
+def case_assign_view(request, pk):
+    """Assigns the pendamping and supervisor (services.case_assign)."""
+
+    def perform(case, form):
+        return case_assign(
+            actor=request.user,
+            case=case,
+            pendamping=form.cleaned_data.get("pendamping"),
+            supervisor=form.cleaned_data.get("supervisor"),
+            expected_version=_version(form),
+        )
+
+    return _act(
+        request,
+        pk,
+        "assign",
+        lambda case: AssignForm(request.POST, unit=case.unit_id),
+        perform,
+        anchor="header",
+        done=lambda case: _("Petugas kasus tersimpan."),
+    )
+
+
+@case_page
+@require_POST
+def case_contact_view(request, pk):
+    """Records a contact or home visit (services.case_contact_record)."""
+
+    def perform(case, form):
+        return case_contact_record(
+            actor=request.user,
+            case=case,
+            happened_at=form.cleaned_data["happened_at"],
+            text=form.cleaned_data.get("text") or "",
+            expected_version=_version(form),
+        )
+
+    return _act(
+        request,
+        pk,
+        "contact",
+        lambda case: ContactForm(request.POST),
+        perform,
+        anchor="notes",
+        done=lambda case: _("Kontak tercatat."),
+    )
+
+
+@case_page
+@require_POST
+def case_penetapan_view(request, pk):
+    """Records the decree that makes the person a beneficiary (services.case_penetapan)."""
+
+    def perform(case, form):
+        return case_penetapan(
+            actor=request.user,
+            case=case,
+            sk_number=form.cleaned_data.get("sk_number") or "",
+            sk_date=form.cleaned_data["sk_date"],
+            expected_version=_version(form),
+        )
+
+    return _act(
+        request,
+        pk,
+        "penetapan",
+        lambda case: PenetapanForm(request.POST),
+        perform,
+        anchor="penetapan",
+        done=lambda case: _("Penetapan PM tercatat: SK %s.") % case.sk_number,
+    )
+
+
+@case_page
+@require_POST
+def case_terminate_view(request, pk):
+    """Ends the intervention with a reason and an outcome rating (services.case_terminate)."""
+
+    def perform(case, form):
+        return case_terminate(
+            actor=request.user,
+            case=case,
+            reason=form.cleaned_data.get("reason") or "",
+            outcome_rating=form.cleaned_data.get("outcome_rating") or "",
+            note=form.cleaned_data.get("note") or "",
+            expected_version=_version(form),
+        )
+
+    return _act(
+        request,
+        pk,
+        "terminate",
+        lambda case: TerminateForm(request.POST),
+        perform,
+        anchor="actions",
+        done=lambda case: _("Kasus diterminasi: %s.") % case.get_termination_reason_display(),
+    )
+
+
+@case_page
+@require_POST
+def case_reopen_view(request, pk):
+    """Reopens a closed case (services.case_reopen)."""
+
+    def perform(case, form):
+        return case_reopen(
+            actor=request.user,
+            case=case,
+            reason=form.cleaned_data.get("reason") or "",
+            expected_version=_version(form),
+        )
+
+    return _act(
+        request,
+        pk,
+        "reopen",
+        lambda case: ReopenForm(request.POST),
+        perform,
+        anchor="actions",
+        done=lambda case: _("Kasus dibuka kembali pada tahap asesmen."),
+    )
+
+
+@case_page
+@require_POST
+def plan_submit_view(request, pk, plan_pk):
+    """Sends a draft plan for approval (services.plan_submit)."""
+
+    def perform(case, form):
+        plan = get_object_or_404(Plan, pk=plan_pk, case=case)
+        return plan_submit(actor=request.user, plan=plan)
+
+    return _act(
+        request,
+        pk,
+        "plan_submit",
+        lambda case: VersionedForm(request.POST),
+        perform,
+        anchor="plan",
+        done=lambda plan: _("Rencana revisi %d diajukan untuk disetujui.") % plan.number,
+    )
+
+
+@case_page
+@require_POST
+def plan_decide_view(request, pk, plan_pk):
+    """Approves or returns a submitted plan (services.plan_decide)."""
+
+    def perform(case, form):
+        plan = get_object_or_404(Plan, pk=plan_pk, case=case)
+        return plan_decide(
+            actor=request.user,
+            plan=plan,
+            approve=form.cleaned_data["decision"] == "approve",
+            comment=form.cleaned_data.get("comment") or "",
+        )
+
+    return _act(
+        request,
+        pk,
+        "plan_decide",
+        lambda case: PlanDecideForm(request.POST),
+        perform,
+        anchor="plan",
+        done=lambda plan: (
+            (
+                _("Rencana revisi %d disetujui.")
+                if plan.status == PlanStatus.APPROVED
+                else _("Rencana revisi %d dikembalikan untuk diperbaiki.")
+            )
+            % plan.number
+        ),
+    )
+
+
+@case_page
+@require_POST
+def service_add_view(request, pk):
+    """Records a service given (services.service_record)."""
+
+    def perform(case, form):
+        return service_record(actor=request.user, case=case, **form.service_values())
+
+    return _act(
+        request,
+        pk,
+        "service",
+        lambda case: ServiceForm(request.POST),
+        perform,
+        anchor="services",
+        done=lambda service: _("Layanan tercatat: %s.") % service.description,
+    )
+
+
+@case_page
+@require_POST
+def note_add_view(request, pk):
+    """Adds a case, monitoring or conference note (services.note_add)."""
+
+    def perform(case, form):
+        return note_add(actor=request.user, case=case, **form.note_values())
+
+    def build(case):
+        plans = list(case.plans.all())
+        return NoteForm(request.POST, goals=_current_goals(plans))
+
+    return _act(
+        request,
+        pk,
+        "note",
+        build,
+        perform,
+        anchor="notes",
+        done=lambda note: _("Catatan tersimpan."),
+    )
+
+
+@case_page
+@require_POST
+def case_transfer_view(request, pk):
+    """Hands the case over to another sentra (services.case_transfer)."""
+    user = request.user
+
+    def build(case):
+        return TransferForm(
+            request.POST,
+            units=_sentra_units().exclude(pk=case.unit_id),
+            consents=_handover_consents(case),
+            may_override=user.role == Role.HEAD,
+        )
+
+    def perform(case, form):
+        return case_transfer(
+            actor=user,
+            case=case,
+            to_unit=form.cleaned_data.get("to_unit"),
+            reason=form.cleaned_data.get("reason") or "",
+            expected_version=_version(form),
+            **form.handover_values(),
+        )
+
+    def leave(case):
+        # After the hand-over the case may be outside the user's scope: back to the list.
+        if cases_visible_to(user).filter(pk=case.pk).exists():
+            return None
+        if _is_htmx(request):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = reverse("cases:list")
+            return response
+        return redirect("cases:list")
+
+    return _act(
+        request,
+        pk,
+        "transfer",
+        build,
+        perform,
+        anchor="movements",
+        done=lambda transfer: _("Kasus dipindahkan ke %s.") % transfer.to_unit.name,
+        leave=leave,
+    )
+
+
+@case_page
+@require_POST
+def referral_add_view(request, pk):
+    """Records a referral out to another institution (services.referral_out_record)."""
+    user = request.user
+
+    def build(case):
+        return ReferralOutForm(
+            request.POST,
+            consents=_handover_consents(case),
+            may_override=user.role == Role.HEAD,
+        )
+
+    def perform(case, form):
+        data = form.cleaned_data
+        return referral_out_record(
+            actor=user,
+            case=case,
+            institution=data.get("institution") or "",
+            contact=data.get("contact") or "",
+            reason=data.get("reason") or "",
+            referred_at=data["referred_at"],
+            **form.handover_values(),
+        )
+
+    return _act(
+        request,
+        pk,
+        "referral",
+        build,
+        perform,
+        anchor="movements",
+        done=lambda referral: _("Rujukan ke %s tercatat.") % referral.institution,
+    )
+
+
+@case_page
+@require_POST
+def stay_admit_view(request, pk):
+    """Admits the person to the sentra's residential care (services.stay_admit)."""
+    user = request.user
+
+    def perform(case, form):
+        return stay_admit(
+            actor=user,
+            case=case,
+            admitted_at=form.cleaned_data["admitted_at"],
+            over_capacity_reason=form.cleaned_data.get("over_capacity_reason") or "",
+        )
+
+    return _act(
+        request,
+        pk,
+        "stay_admit",
+        lambda case: StayAdmitForm(request.POST, may_override=user.role == Role.HEAD),
+        perform,
+        anchor="residential",
+        done=lambda stay: _("Masuk layanan residensial %s.") % stay.unit.name,
+    )
+
+
+@case_page
+@require_POST
+def stay_discharge_view(request, pk, stay_pk):
+    """Discharges the person from residential care (services.stay_discharge)."""
+
+    def perform(case, form):
+        stay = get_object_or_404(ResidentialStay, pk=stay_pk, case=case)
+        return stay_discharge(
+            actor=request.user,
+            stay=stay,
+            discharged_at=form.cleaned_data["discharged_at"],
+            note=form.cleaned_data.get("note") or "",
+        )
+
+    return _act(
+        request,
+        pk,
+        "stay_discharge",
+        lambda case: StayDischargeForm(request.POST),
+        perform,
+        anchor="residential",
+        done=lambda stay: _("Keluar dari layanan residensial tercatat."),
+    )
+
+
+@case_page
+@require_POST
+def aftercare_schedule_view(request, pk):
+    """Schedules an aftercare visit (services.aftercare_schedule)."""
+
+    def perform(case, form):
+        return aftercare_schedule(
+            actor=request.user, case=case, scheduled_for=form.cleaned_data["scheduled_for"]
+        )
+
+    return _act(
+        request,
+        pk,
+        "aftercare_schedule",
+        lambda case: AftercareScheduleForm(request.POST),
+        perform,
+        anchor="aftercare",
+        done=lambda visit: (
+            _("Kunjungan bimbingan lanjut dijadwalkan %s.")
+            % visit.scheduled_for.strftime("%d-%m-%Y")
+        ),
+    )
+
+
+@case_page
+@require_POST
+def aftercare_record_view(request, pk, visit_pk):
+    """Records that an aftercare visit took place (services.aftercare_record)."""
+
+    def perform(case, form):
+        visit = get_object_or_404(AftercareVisit, pk=visit_pk, case=case)
+        return aftercare_record(
+            actor=request.user,
+            visit=visit,
+            done_at=form.cleaned_data["done_at"],
+            notes=form.cleaned_data.get("notes") or "",
+        )
+
+    return _act(
+        request,
+        pk,
+        "aftercare_record",
+        lambda case: AftercareRecordForm(request.POST, auto_id=f"visit{visit_pk}-%s"),
+        perform,
+        anchor="aftercare",
+        done=lambda visit: _("Kunjungan bimbingan lanjut tercatat."),
+    )
+
+
+@case_page
+@require_POST
+def attachment_add_view(request, pk):
+    """Stores a receipt, photo or signed form with the case (services.attachment_add)."""
+
+    def build(case):
+        return AttachmentForm(request.POST, request.FILES, services=_service_choices(case))
+
+    def perform(case, form):
+        data = form.cleaned_data
+        if not data.get("file"):
+            raise ApplicationError(
+                _("Pilih berkas yang akan diunggah."), details={"file": [_("Wajib diisi.")]}
+            )
+        return attachment_add(
+            actor=request.user,
+            case=case,
+            file=data["file"],
+            kind=data.get("kind") or "",
+            description=data.get("description") or "",
+            service=data.get("service"),
+        )
+
+    return _act(
+        request,
+        pk,
+        "attachment",
+        build,
+        perform,
+        anchor="attachments",
+        done=lambda attachment: _("Lampiran %s tersimpan.") % attachment.original_name,
+    )
+
+
+@case_page
+@require_GET
+def attachment_download(request, pk):
+    """Sends an attachment to a user who may see its case, recording the view (attachment_open)."""
+    attachment = attachment_open(actor=request.user, pk=pk)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@case_page
+@require_POST
+def case_file_download(request, pk):
+    """Sends the case file as a PDF; the export is audited (exports.case_file_pdf)."""
+    case = case_get(request.user, pk)
+    form = CaseFileForm(request.POST)
+    form.is_valid()
+    try:
+        content = case_file_pdf(
+            actor=request.user, case=case, purpose=form.cleaned_data.get("purpose") or ""
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect(_detail_url(case, "actions"))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="berkas-{case.number}.pdf"'
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Assessment, outcome measures and the plan: pages of their own (long forms, one per screen)
+
+
+def _definitions(case: Case, kind: str) -> list[FormDefinition]:
+    # A JSON list has no portable "contains" across SQLite and PostgreSQL; the table is small.
+    return [
+        f
+        for f in FormDefinition.objects.filter(kind=kind, is_active=True).order_by(
+            "title", "-version"
+        )
+        if not f.target_groups or case.target_group in f.target_groups
+    ]
+
+
+def _chosen(definitions: list[FormDefinition], wanted) -> FormDefinition | None:
+    wanted = _int_or_none(wanted)
+    return next((f for f in definitions if f.pk == wanted), definitions[0] if definitions else None)
+
+
+@case_page
+@require_http_methods(["GET", "POST"])
+def assessment_edit(request, pk):
+    """Fills an assessment form rendered from its versioned definition (services.assessment_record)."""
+    user = request.user
+    case = case_get(user, pk)
+    _require_writer(user)
+    definitions = _definitions(case, FormDefinition.Kind.ASSESSMENT)
+    source = request.POST if request.method == "POST" else request.GET
+    definition = _chosen(definitions, source.get("form"))
+    status = 200
+    if request.method == "POST" and definition is not None:
+        answers = AnswersForm(request.POST, prefix="a", definition=definition.definition)
+        meta = AssessmentMetaForm(request.POST)
+        if answers.is_valid() and meta.is_valid():
+            complete = request.POST.get("action") != "draft"
+            try:
+                assessment_record(
+                    actor=user,
+                    case=case,
+                    form=definition,
+                    answers=answers.answers(),
+                    summary=meta.cleaned_data.get("summary") or "",
+                    complete=complete,
+                    expected_version=meta.cleaned_data.get("version"),
+                )
+            except Conflict as exc:
+                case = case_get(user, pk)
+                _conflict(meta, exc, case.version)
+                status = 409
+            except ApplicationError as exc:
+                apply_errors([answers, meta], exc)
+                status = exc.status
+            else:
+                messages.success(
+                    request,
+                    _("Asesmen selesai dan tersimpan.")
+                    if complete
+                    else _("Asesmen disimpan sebagai draf."),
+                )
+                return redirect(_detail_url(case, "assessment"))
+        else:
+            status = 400
+    else:
+        draft = (
+            case.assessments.filter(form=definition).order_by("-created_at", "-id").first()
+            if definition
+            else None
+        )
+        # A draft is continued where it was left; a completed assessment starts a new one.
+        keep = draft is not None and draft.completed_at is None
+        answers = (
+            AnswersForm(
+                prefix="a",
+                definition=definition.definition,
+                initial=draft.answers if keep else None,
+            )
+            if definition
+            else None
+        )
+        meta = AssessmentMetaForm(
+            initial={"version": case.version, "summary": draft.summary if keep else ""}
+        )
+    context = {
+        "case": case,
+        "definitions": definitions,
+        "definition": definition,
+        "answers": answers,
+        "meta": meta,
+        "may_assess": case.stage in ASSESSMENT_STAGES,
+    }
+    return render(request, "cases/assessment.html", context, status=status)
+
+
+@case_page
+@require_http_methods(["GET", "POST"])
+def outcome_edit(request, pk):
+    """Scores a standard outcome scale rendered from its definition (services.outcome_record)."""
+    user = request.user
+    case = case_get(user, pk)
+    _require_writer(user)
+    scales = _definitions(case, FormDefinition.Kind.OUTCOME)
+    source = request.POST if request.method == "POST" else request.GET
+    scale = _chosen(scales, source.get("scale"))
+    phases = [p for p, stages in PHASE_STAGES.items() if case.stage in stages]
+    status = 200
+    if request.method == "POST" and scale is not None:
+        answers = AnswersForm(request.POST, prefix="a", definition=scale.definition)
+        meta = OutcomeMetaForm(request.POST, phases=phases)
+        if answers.is_valid() and meta.is_valid():
+            try:
+                measurement = outcome_record(
+                    actor=user,
+                    case=case,
+                    scale=scale,
+                    phase=meta.cleaned_data.get("phase") or "",
+                    taken_on=meta.cleaned_data["taken_on"],
+                    answers=answers.answers(),
+                )
+            except ApplicationError as exc:
+                apply_errors([answers, meta], exc)
+                status = exc.status
+            else:
+                messages.success(
+                    request,
+                    _("Pengukuran %(scale)s tersimpan: skor %(score)d.")
+                    % {"scale": scale.title, "score": measurement.score},
+                )
+                return redirect(_detail_url(case, "outcomes"))
+        else:
+            status = 400
+    else:
+        answers = AnswersForm(prefix="a", definition=scale.definition) if scale else None
+        meta = OutcomeMetaForm(
+            initial={
+                "taken_on": timezone.localdate(),
+                "phase": phases[0] if len(phases) == 1 else "",
+                "version": case.version,
+            },
+            phases=phases,
+        )
+    context = {
+        "case": case,
+        "scales": scales,
+        "scale": scale,
+        "answers": answers,
+        "meta": meta,
+        "phases": phases,
+    }
+    return render(request, "cases/outcome.html", context, status=status)
+
+
+def _plan_initial(plan: Plan | None) -> tuple[dict, list[dict]]:
+    if plan is None:
+        return {}, [{}]
+    rows = [
+        {
+            "component": s.component,
+            "description": s.description,
+            "frequency": s.frequency,
+            "responsible": s.responsible_id,
+            "target_date": s.target_date,
+        }
+        for s in plan.services.all()
+    ]
+    return {"goals": plan.goals}, rows or [{}]
+
+
+@case_page
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, pk):
+    """Writes a new revision of the intervention plan (services.plan_save, then plan_submit)."""
+    user = request.user
+    case = case_get(user, pk)
+    _require_writer(user)
+    staff = sentra_staff(case.unit_id, RESPONSIBLE_ROLES)
+    status = 200
+    if request.method == "POST":
+        data = request.POST.copy()
+        if "add_row" in data:
+            # One more planned-service row, keeping everything typed so far.
+            total = _int_or_none(data.get("services-TOTAL_FORMS")) or 0
+            data["services-TOTAL_FORMS"] = str(total + 1)
+        form = PlanForm(data)
+        rows = PlannedServiceFormSet(data, prefix="services", staff=staff)
+        if "add_row" not in data:
+            if form.is_valid() and rows.is_valid():
+                planned, sources = rows.planned()
+                try:
+                    plan = plan_save(
+                        actor=user,
+                        case=case,
+                        goals=form.cleaned_data.get("goals") or [],
+                        services=planned,
+                        expected_version=form.cleaned_data.get("version"),
+                    )
+                    if data.get("action") == "submit":
+                        plan_submit(actor=user, plan=plan)
+                except Conflict as exc:
+                    case = case_get(user, pk)
+                    _conflict(form, exc, case.version)
+                    status = 409
+                except ApplicationError as exc:
+                    apply_plan_error(form, sources, exc)
+                    status = exc.status
+                else:
+                    messages.success(
+                        request,
+                        _("Rencana revisi %d diajukan untuk disetujui.") % plan.number
+                        if data.get("action") == "submit"
+                        else _("Rencana revisi %d disimpan sebagai draf.") % plan.number,
+                    )
+                    return redirect(_detail_url(case, "plan"))
+            else:
+                status = 400
+    else:
+        latest = case.plans.prefetch_related("services").first()
+        initial, service_rows = _plan_initial(latest)
+        form = PlanForm(initial={**initial, "version": case.version})
+        rows = PlannedServiceFormSet(initial=service_rows, prefix="services", staff=staff)
+    context = {
+        "case": case,
+        "form": form,
+        "rows": rows,
+        "may_plan": case.stage == Stage.PLANNING,
+    }
+    return render(request, "cases/plan.html", context, status=status)
