@@ -6,6 +6,7 @@ never 403, so the API does not reveal that a case exists. Endpoints that change 
 take the `version` the client read and answer 409 when someone changed the case meanwhile.
 """
 
+import re
 from collections.abc import Mapping
 
 from django.http import FileResponse, HttpResponse
@@ -92,6 +93,7 @@ from .services import (
 
 # A name search answers with the best-matching persons' cases; more means the query is too vague.
 SEARCH_LIMIT = 200
+CASE_NUMBER = re.compile(r"^KS-|^\d{4}-[0-9A-Z]{6}$", re.IGNORECASE)
 
 
 class CanReadCases(BasePermission):
@@ -438,8 +440,9 @@ def _cases_filter(cases, filters: dict, user):
             cases.filter(pk__in=overdue) if filters["overdue"] else cases.exclude(pk__in=overdue)
         )
     query = (filters.get("q") or "").strip()
-    if query.upper().startswith("KS-"):
-        cases = cases.filter(number__startswith=query.upper())
+    if CASE_NUMBER.match(query):
+        # "KS-2026-7KQ2M9", a leading part of it, or the number without its "KS-".
+        cases = cases.filter(number__contains=query.upper())
     elif query:
         # The registry's own search (NIK, spelling-tolerant names), within the caller's persons.
         found = person_search(persons_visible_to(user), query, limit=SEARCH_LIMIT)

@@ -99,6 +99,11 @@ def test_it_finds_a_case_by_its_number(api, cases, head_a):
     assert keys(api(head_a).get(f"{URL}?q={number.lower()}"), cases) == {"a2_old"}
 
 
+def test_it_finds_a_case_by_its_number_without_the_prefix(api, cases, head_a):
+    number = cases["a_elder"].number.removeprefix("KS-")
+    assert keys(api(head_a).get(f"{URL}?q={number}"), cases) == {"a_elder"}
+
+
 def test_a_search_stays_within_the_callers_scope(api, cases, pendamping_a):
     assert keys(api(pendamping_a).get(f"{URL}?q=Joko Susilo"), cases) == set()
 
