@@ -19,6 +19,7 @@ from tests.registry.factories import make_person
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 375, "height": 800}
+RECEIPT = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"
 
 
 def fits_the_phone(page) -> None:
@@ -57,7 +58,10 @@ def choose(page, question: str, answer: str) -> None:
     ).check()
 
 
-def test_one_case_from_referral_to_closing(new_page, head_a, supervisor_a, pendamping_a):
+def test_one_case_from_referral_to_closing(
+    new_page, settings, tmp_path, head_a, supervisor_a, pendamping_a
+):
+    settings.MEDIA_ROOT = tmp_path  # the receipt uploaded below
     person = make_person(pendamping_a, full_name="Suparno Wijaya", target_group="anak")
     page = new_page(**PHONE)
 
@@ -158,6 +162,14 @@ def test_one_case_from_referral_to_closing(new_page, head_a, supervisor_a, penda
     service.get_by_role("button", name="Simpan layanan").click()
     expect(page.locator("#services-total")).to_have_text("Rp 300.000")
     fits_the_phone(page)
+    receipt = open_details(page, "Unggah lampiran")
+    receipt.get_by_label("Jenis lampiran").select_option(label="Kuitansi / bukti terima")
+    receipt.get_by_label("Untuk layanan").select_option(index=1)
+    receipt.get_by_label("Berkas").set_input_files(
+        {"name": "kuitansi.pdf", "mimeType": "application/pdf", "buffer": RECEIPT}
+    )
+    receipt.get_by_role("button", name="Unggah").click()
+    expect(page.locator("#attachments").get_by_role("link", name="kuitansi.pdf")).to_be_visible()
 
     press(page, "Monitoring dan evaluasi")
     stage_is(page, "Monitoring dan evaluasi")
@@ -197,6 +209,7 @@ def test_one_case_from_referral_to_closing(new_page, head_a, supervisor_a, penda
     assert case.stage == Stage.CLOSED
     assert case.sk_number == "SK-12/HDY/2026"
     assert case.services.get().unit_cost == 150_000
+    assert case.attachments.get().service == case.services.get()
     moves = {
         e.stage_to: e.actor.username
         for e in case.events.filter(kind="stage").select_related("actor")
