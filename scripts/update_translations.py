@@ -1,12 +1,15 @@
 """Keeps the English catalogue (atensi/locale/en/LC_MESSAGES) in step with the Indonesian source.
 
     .venv/bin/python scripts/update_translations.py           # update django.po, compile django.mo
+    .venv/bin/python scripts/update_translations.py --prune   # the same, dropping obsolete entries
     .venv/bin/python scripts/update_translations.py --check   # change nothing; exit 1 if out of step
 
 Updating runs `makemessages -l en` over the atensi package and config (existing translations are
 kept: makemessages merges, and a changed source string comes back as a fuzzy entry with its old
 text), then `compilemessages`, and lists the entries that still need an English text. Both need
-GNU gettext (Debian: gettext).
+GNU gettext (Debian: gettext). A string that leaves the source stays in django.po as an obsolete
+`#~` entry, so its translation comes back if the string does (while other work is mid-edit);
+--prune drops those.
 
 --check fails when a translatable string in the source is missing from the catalogue (needs GNU
 gettext; skipped with a note without it), when a gettext call sits inside an f-string (xgettext
@@ -34,7 +37,7 @@ MO_FILE = PO_FILE.with_suffix(".mo")
 # makemessages walks the whole work tree; only the atensi package and config hold our strings.
 IGNORE = [".venv", "var", "tests", "bench", "node_modules", "scripts", "build", "*.egg-info"]
 # File names without line numbers: line numbers would change the catalogue on every unrelated edit.
-MAKEMESSAGES_OPTIONS = ["--no-obsolete", "--add-location=file"]
+MAKEMESSAGES_OPTIONS = ["--add-location=file"]
 GETTEXT_PROGRAMS = ["xgettext", "msguniq", "msgmerge", "msgattrib", "msgfmt"]
 GETTEXT_FUNCTIONS = {
     "_",
@@ -228,9 +231,10 @@ def _atensi(args: list[str], cwd: Path) -> None:
         raise SystemExit(f"{' '.join(args[:1])} failed:\n{result.stdout}{result.stderr}")
 
 
-def _makemessages(cwd: Path) -> None:
+def _makemessages(cwd: Path, *, prune: bool = False) -> None:
     ignores = [f"--ignore={pattern}" for pattern in IGNORE]
-    _atensi(["makemessages", "-l", LANGUAGE, *MAKEMESSAGES_OPTIONS, *ignores], cwd)
+    options = [*MAKEMESSAGES_OPTIONS, *(["--no-obsolete"] if prune else [])]
+    _atensi(["makemessages", "-l", LANGUAGE, *options, *ignores], cwd)
 
 
 def source_keys() -> set[tuple[str | None, str, str | None]]:
@@ -268,34 +272,40 @@ def check() -> int:
         ]
         stale = len(known - found)
         if stale:
-            print(f"note: {stale} entries no longer in the source (the next update drops them)")
+            print(f"note: {stale} entries no longer in the source (an update marks them obsolete)")
     for line in failures:
         print(line)
     print(f"{len(entries)} entries, {len(failures)} problems")
     return 1 if failures else 0
 
 
-def update() -> int:
+def update(*, prune: bool) -> int:
     missing_programs = gettext_missing()
     if missing_programs:
         raise SystemExit(
             f"GNU gettext is needed (missing {missing_programs}): apt-get install gettext"
         )
-    _makemessages(ROOT)
+    _makemessages(ROOT, prune=prune)
     ignores = [f"--ignore={pattern}" for pattern in IGNORE]
     _atensi(["compilemessages", "-l", LANGUAGE, *ignores], ROOT)
     entries = catalogue_entries()
     todo = problems(entries)
     for line in todo:
         print(line)
-    print(f"{PO_FILE.relative_to(ROOT)}: {len(entries)} entries, {len(todo)} to translate")
+    obsolete = PO_FILE.read_text(encoding="utf-8").count("\n#~ msgid ")
+    print(
+        f"{PO_FILE.relative_to(ROOT)}: {len(entries)} entries, {len(todo)} to translate, "
+        f"{obsolete} obsolete"
+    )
     return 0
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="change nothing; fail if out of step")
-    return check() if parser.parse_args().check else update()
+    parser.add_argument("--prune", action="store_true", help="drop obsolete entries")
+    options = parser.parse_args()
+    return check() if options.check else update(prune=options.prune)
 
 
 if __name__ == "__main__":
