@@ -320,9 +320,9 @@ def _plans(case: Case, s: _Styles):
                 "who": _who(plan.decided_by),
                 "when": _when(plan.decided_at),
             }
+        met = _("tercapai")
         goals = "\n".join(
-            f"{g.get('code', '')}. {g.get('text', '')}"
-            + (f" [{_('tercapai')}]" if g.get("met") else "")
+            f"{g.get('code', '')}. {g.get('text', '')}" + (f" [{met}]" if g.get("met") else "")
             for g in plan.goals
         )
         services = [

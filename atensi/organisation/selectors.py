@@ -141,14 +141,16 @@ _REGENCY_PREFIXES = [("Kabupaten ", "Kab. "), ("Kota Administrasi ", "Kota Adm. 
 
 def _region_name(region: Region) -> str:
     if region.level == RegionLevel.PROVINCE:
-        return f"{_('Prov.')} {region.name}"
+        prefix = _("Prov.")
+        return f"{prefix} {region.name}"
     if region.level == RegionLevel.REGENCY:
         for long, short in _REGENCY_PREFIXES:
             if region.name.startswith(long):
                 return short + region.name[len(long) :]
         return region.name
     if region.level == RegionLevel.DISTRICT:
-        return f"{_('Kec.')} {region.name}"
+        prefix = _("Kec.")
+        return f"{prefix} {region.name}"
     # Village codes: 1xxx kelurahan, 2xxx desa (Kepmendagri numbering).
     kind = _("Kel.") if region.code.rsplit(".", 1)[-1].startswith("1") else _("Desa")
     return f"{kind} {region.name}"

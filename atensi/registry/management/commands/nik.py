@@ -128,10 +128,12 @@ def _summary(result) -> str:
             described = f"{code} {region.name}"
         lines.append(f"  {label}: {described}")
     if result.birth_date:
-        lines.append(f"  {_('Tanggal lahir')}: {result.birth_date:%d-%m-%Y}")
+        label = _("Tanggal lahir")
+        lines.append(f"  {label}: {result.birth_date:%d-%m-%Y}")
     if result.sex:
         sex = _("laki-laki") if result.sex == "L" else _("perempuan")
-        lines.append(f"  {_('Jenis kelamin')}: {result.sex} ({sex})")
+        label = _("Jenis kelamin")
+        lines.append(f"  {label}: {result.sex} ({sex})")
     if result.errors:
         lines.append(_("Kesalahan:"))
         lines += [f"  - {NIK_MESSAGES[code]} [{code}]" for code in result.errors]
