@@ -1,6 +1,7 @@
 """Small display helpers for the case pages (and the case card on a person's page)."""
 
 from django import template
+from django.utils.translation import gettext as _
 
 from atensi.accounts.access import can_read_cases, can_write_cases
 from atensi.cases.choices import Urgency
@@ -35,11 +36,12 @@ def timing_class(status: str) -> str:
 
 @register.filter
 def hours(value) -> str:
-    """Hours with a decimal comma: 12.5 → "12,5 jam"."""
+    """Hours with a decimal comma: 12.5 → "12,5 jam" (the unit in the user's language)."""
     if value is None:
         return "–"
-    text = f"{value:.1f}".replace(".", ",")
-    return f"{text.removesuffix(',0')} jam"
+    text = f"{value:.1f}".replace(".", ",").removesuffix(",0")
+    unit = _("jam")
+    return f"{text} {unit}"
 
 
 @register.filter
