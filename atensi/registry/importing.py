@@ -1090,7 +1090,9 @@ def import_job_run(*, job_id: int) -> ImportJob:
         )
         report_path = ""
         if result.error_rows or result.warning_rows:
-            ImportJob.objects.filter(pk=job.pk).update(stage=ImportStage.REPORT)
+            ImportJob.objects.filter(pk=job.pk).update(
+                stage=ImportStage.REPORT, updated_at=timezone.now()
+            )
             report_path = f"imports/{uuid.uuid4().hex}-laporan.xlsx"
             import_report_write(result, _media_path(report_path))
             _media_path(report_path).chmod(0o600)

@@ -282,4 +282,5 @@ class ImportJob(TimeStampedModel):
     def is_stale(self) -> bool:
         """Says whether an unfinished job has stopped reporting (its server was restarted)."""
         quiet_for = timezone.now() - self.updated_at
-        return not self.finished and quiet_for > dt.timedelta(minutes=10)
+        # Generous: the write stage reports nothing until its one transaction commits.
+        return not self.finished and quiet_for > dt.timedelta(minutes=30)
