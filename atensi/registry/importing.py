@@ -873,6 +873,15 @@ def person_import(
 # --- The Excel copy with the problems, and the template -------------------------------------
 
 
+def _inert(sheet, value):
+    """Keeps text that starts with "=" as text: openpyxl would write it as a live formula."""
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
 def import_report_write(result: ImportResult, path) -> None:
     """Writes an .xlsx copy of the imported rows with columns for errors, warnings and status."""
     book = Workbook(write_only=True)
@@ -894,7 +903,7 @@ def import_report_write(result: ImportResult, path) -> None:
             error_cell.font = red
         sheet.append(
             [
-                *(outcome.cells[i] for i in keep),
+                *(_inert(sheet, outcome.cells[i]) for i in keep),
                 error_cell,
                 warnings,
                 imported if outcome.imported else not_imported,

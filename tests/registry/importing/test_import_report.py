@@ -64,3 +64,15 @@ def test_a_corrected_report_can_be_uploaded_again(pendamping_a, tmp_path):
     again = person_import(actor=pendamping_a, file=path)
 
     assert (again.created, again.ignored_columns) == (1, [])
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_the_report(pendamping_a, tmp_path):
+    rows = [row(nama_lengkap='=HYPERLINK("http://x.example","klik")', jenis_kelamin="X")]
+    result = person_import(actor=pendamping_a, file=io.BytesIO(csv_file(rows)), file_name="a.csv")
+    path = tmp_path / "laporan.xlsx"
+
+    import_report_write(result, path)
+
+    cell = load_workbook(path)["data"].cell(row=2, column=HEADERS.index("nama_lengkap") + 1)
+    assert cell.data_type == "s"
+    assert cell.value.startswith("=HYPERLINK")
