@@ -1429,3 +1429,11 @@ def attachment_open(*, actor, pk) -> Attachment:
         changes={"case": attachment.case_id, "sha256": attachment.sha256},
     )
     return attachment
+
+
+@transaction.atomic
+def case_read(*, actor, pk) -> Case:
+    """Returns a case for reading and records that `actor` viewed it (UU PDP Pasal 31)."""
+    case = case_get(actor, pk)
+    audit_record(actor=actor, action="view", obj=case)
+    return case

@@ -98,6 +98,7 @@ from .services import (
     case_contact_record,
     case_open,
     case_penetapan,
+    case_read,
     case_reopen,
     case_terminate,
     case_transfer,
@@ -615,7 +616,7 @@ def _render_case(request, case: Case, *, bound=None, failed: str = "", status: i
 @require_GET
 def case_detail(request, pk):
     """One case: header, next steps, timeline and every record, with the forms the user may use."""
-    return _render_case(request, case_get(request.user, pk))
+    return _render_case(request, case_read(actor=request.user, pk=pk))
 
 
 def _act(request, pk, name: str, build, perform, *, anchor: str, done, leave=None):

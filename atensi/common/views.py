@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from atensi.accounts.access import can_read_audit, can_read_registry
+from atensi.accounts.access import can_read_audit, can_read_registry, can_write_cases
 from atensi.organisation.models import Unit
 
 from .audit import audit_record
@@ -41,6 +41,8 @@ DATE_INPUT_FORMATS = ["%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"]
 @login_required
 def home(request):
     """Sends each role to where its work starts."""
+    if can_write_cases(request.user):
+        return redirect("cases:queues")
     if can_read_registry(request.user):
         return redirect("registry:list")
     if can_read_audit(request.user):
