@@ -27,6 +27,7 @@ test: install
 	$(BIN)/python scripts/run_tests.py $(PYTEST_ARGS)
 
 bench: install
+	$(BIN)/pip install --quiet -c requirements.lock -e ".[dev,bench]"
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lint: install
@@ -40,7 +41,7 @@ format: install
 # Regenerates the pinned versions after a change to pyproject.toml's dependencies.
 lock:
 	rm -rf /tmp/atensi-lock && $(PYTHON) -m venv /tmp/atensi-lock
-	/tmp/atensi-lock/bin/pip install --quiet -e ".[dev]"
+	/tmp/atensi-lock/bin/pip install --quiet -e ".[dev,bench]"
 	/tmp/atensi-lock/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
 
 clean:
