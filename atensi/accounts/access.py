@@ -56,3 +56,54 @@ def can_read_cases(user) -> bool:
 
 def can_write_cases(user) -> bool:
     return user.is_authenticated and user.is_active and user.role in CASE_WRITERS
+
+
+# --- Budget figures (issue 4) ---------------------------------------------------------------
+# Finance officers and heads work with their own satker's budget; at the centre (the Ditjen,
+# its secretariat and the directorates) they coordinate all satker. Directorate analysts,
+# auditors and administrators see every satker. Pendamping and supervisors have no budget role.
+BUDGET_ALL_READERS = {Role.ADMIN, Role.AUDITOR, Role.ANALYST}
+BUDGET_UNIT_READERS = {Role.HEAD, Role.FINANCE}
+BUDGET_IMPORTERS = {Role.ADMIN, Role.FINANCE}
+# Unit types of the centre (organisation.UnitType values); kept as strings so that this module
+# does not import the organisation app.
+CENTRE_UNIT_TYPES = {"ditjen", "secretariat", "directorate"}
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def can_read_budget(user) -> bool:
+    return _active(user) and user.role in BUDGET_ALL_READERS | BUDGET_UNIT_READERS
+
+
+def budget_sees_all_units(user) -> bool:
+    """Says whether `user` sees the budget figures of every satker (and of the eselon I)."""
+    if not can_read_budget(user):
+        return False
+    if user.role in BUDGET_ALL_READERS:
+        return True
+    return user.unit.type in CENTRE_UNIT_TYPES
+
+
+def can_read_budget_of(user, unit) -> bool:
+    return budget_sees_all_units(user) or (can_read_budget(user) and user.unit_id == unit.pk)
+
+
+def can_import_budget(user) -> bool:
+    return _active(user) and user.role in BUDGET_IMPORTERS
+
+
+def can_import_budget_for(user, unit) -> bool:
+    """Says whether `user` may import or correct budget data of `unit`."""
+    if not can_import_budget(user):
+        return False
+    if user.role == Role.ADMIN or user.unit.type in CENTRE_UNIT_TYPES:
+        return True
+    return user.unit_id == unit.pk
+
+
+def can_sign_off_budget_period(user, unit) -> bool:
+    # Signing off a month is the head's act for their own satker, nobody else's.
+    return _active(user) and user.role == Role.HEAD and user.unit_id == unit.pk

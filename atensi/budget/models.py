@@ -311,6 +311,14 @@ class ImportBatch(models.Model):
     skipped = models.PositiveIntegerField(
         default=0, help_text=_("Baris yang sudah ada (impor ulang).")
     )
+    updated = models.PositiveIntegerField(
+        default=0, help_text=_("Data yang berubah atau digantikan versi baru.")
+    )
+    restatement_reason = models.TextField(
+        _("alasan penyajian kembali"),
+        blank=True,
+        help_text=_("Wajib bila impor mengubah angka bulan yang sudah ditandatangani."),
+    )
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -361,9 +369,18 @@ class Restatement(models.Model):
     batch = models.ForeignKey(
         ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The period in which the correction was made, so it shows there as well as in the locked one.
+    reported_ta = models.PositiveSmallIntegerField(_("TA saat koreksi"), null=True, blank=True)
+    reported_month = models.PositiveSmallIntegerField(
+        _("bulan saat koreksi"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["lock", "made_at"]
+        indexes = [
+            # restatements shown in the period they were made: WHERE reported_ta = %s AND month = %s
+            models.Index(fields=["reported_ta", "reported_month"], name="restatement_reported_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.lock} {self.made_at:%Y-%m-%d}"
@@ -392,3 +409,118 @@ class ManualScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.ta} {self.component}"
+
+
+class RealisationMonth(models.Model):
+    """SP2D realisation summed per satker, RO, jenis belanja and month, kept by the import.
+
+    All figures read these few thousand rows instead of grouping a million SP2D lines per request;
+    `services.realisation_summary_rebuild` recomputes them from the lines.
+    """
+
+    ta = models.PositiveSmallIntegerField(_("TA"))
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
+    program_code = models.CharField(_("program"), max_length=20)
+    kegiatan_code = models.CharField(_("kegiatan"), max_length=10)
+    kro_code = models.CharField(_("KRO"), max_length=10)
+    ro_code = models.CharField(_("RO"), max_length=10)
+    jenis_belanja = models.CharField(_("jenis belanja"), max_length=2, choices=JenisBelanja.choices)
+    month = models.PositiveSmallIntegerField(_("bulan"))
+    amount = models.BigIntegerField(_("realisasi (Rp)"))
+    lines = models.IntegerField(_("baris SP2D"))
+
+    class Meta:
+        verbose_name = _("ringkasan realisasi bulanan")
+        verbose_name_plural = _("ringkasan realisasi bulanan")
+        ordering = ["ta", "unit", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "ta",
+                    "unit",
+                    "program_code",
+                    "kegiatan_code",
+                    "kro_code",
+                    "ro_code",
+                    "jenis_belanja",
+                    "month",
+                ],
+                name="realisation_month_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(month__gte=1, month__lte=12), name="realisation_month_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.ta}-{self.month:02d} {self.ro_code} {self.amount}"
+
+
+class CommitmentKind(models.TextChoices):
+    CONTRACT = "contract", _("Kontrak")
+    OTHER = "other", _("Komitmen lain")
+
+
+class Commitment(models.Model):
+    """Spending already committed but not yet paid (e.g. a contract's remaining term), for forecasts."""
+
+    ta = models.PositiveSmallIntegerField(_("TA"))
+    unit = models.ForeignKey(
+        "organisation.Unit", on_delete=models.PROTECT, related_name="budget_commitments"
+    )
+    kind = models.CharField(_("jenis"), max_length=10, choices=CommitmentKind.choices)
+    reference = models.CharField(_("nomor kontrak/dokumen"), max_length=80, blank=True)
+    description = models.CharField(_("uraian"), max_length=250)
+    jenis_belanja = models.CharField(_("jenis belanja"), max_length=2, choices=JenisBelanja.choices)
+    amount = models.BigIntegerField(_("sisa yang akan dibayar (Rp)"))
+    expected_on = models.DateField(_("perkiraan tanggal bayar"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    entered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("komitmen belanja")
+        verbose_name_plural = _("komitmen belanja")
+        ordering = ["ta", "unit", "expected_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="commitment_amount_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.ta} {self.description}"
+
+
+class ResidentialDailyCost(models.Model):
+    """The daily cost of one resident at a sentra in a TA: census × this is committed spending."""
+
+    ta = models.PositiveSmallIntegerField(_("TA"))
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
+    amount = models.BigIntegerField(_("biaya per orang per hari (Rp)"))
+    jenis_belanja = models.CharField(
+        _("jenis belanja"),
+        max_length=2,
+        choices=JenisBelanja.choices,
+        default=JenisBelanja.BARANG,
+    )
+    source = models.CharField(_("sumber"), max_length=200, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    entered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("biaya harian residensial")
+        verbose_name_plural = _("biaya harian residensial")
+        ordering = ["ta", "unit"]
+        constraints = [
+            models.UniqueConstraint(fields=["ta", "unit"], name="residential_cost_unique"),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="residential_cost_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.ta} {self.amount}"

@@ -87,3 +87,60 @@ def test_bad_stdin_is_a_clear_error(db, monkeypatch):
         run("efisiensi", "--json", monkeypatch=monkeypatch, stdin="{not json")
     with pytest.raises(CommandError, match='"ro"'):
         run("efisiensi", "--json", monkeypatch=monkeypatch, stdin={"rows": []})
+
+
+def test_import_reports_counts_and_is_idempotent(db, finance_a, tmp_path):
+    from tests.budget.factories import csv_bytes, sp2d
+
+    path = tmp_path / "sp2d.csv"
+    path.write_bytes(csv_bytes("realisation", [sp2d(number="C1"), sp2d(number="C2")]))
+    first = io.StringIO()
+    call_command(
+        "budget",
+        "import",
+        "realisation",
+        str(path),
+        "--as",
+        "finance_a",
+        "--json",
+        stdout=first,
+        stderr=io.StringIO(),
+    )
+    assert json.loads(first.getvalue())["created"] == 2
+    again = io.StringIO()
+    call_command("budget", "import", "realisation", str(path), "--as", "finance_a", stdout=again)
+    assert "0 baru, 2 sudah ada" in again.getvalue()
+
+
+def test_import_with_a_bad_row_fails_and_lists_it(db, finance_a, tmp_path):
+    from tests.budget.factories import csv_bytes, sp2d
+
+    path = tmp_path / "sp2d.csv"
+    path.write_bytes(csv_bytes("realisation", [sp2d(), sp2d(number="X", akun="541111")]))
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="Tidak ada yang diimpor"):
+        call_command("budget", "import", "realisation", str(path), "--as", "finance_a", stdout=out)
+    assert "baris 3, kolom akun" in out.getvalue()
+    valid = io.StringIO()
+    call_command(
+        "budget",
+        "import",
+        "realisation",
+        str(path),
+        "--as",
+        "finance_a",
+        "--valid-only",
+        stdout=valid,
+    )
+    assert "1 baru" in valid.getvalue()
+
+
+def test_import_needs_a_known_user(db, tmp_path):
+    with pytest.raises(CommandError, match="tidak ada"):
+        call_command("budget", "import", "realisation", str(tmp_path / "x.csv"), "--as", "nobody")
+
+
+def test_score_prints_a_table_without_json(db):
+    out = io.StringIO()
+    call_command("budget", "score", "--ta", "2023", stdout=out)
+    assert "sementara" in out.getvalue()

@@ -1,5 +1,7 @@
+import datetime as dt
 import json
 import sys
+import time
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
@@ -17,7 +19,7 @@ class Command(BaseCommand):
     requires_system_checks: list = []  # calculators must answer fast, even on a half-configured site
     help = (
         "Budget performance calculators (same code as the stored-data path). "
-        "Subcommands: nka, efisiensi, capaian-output, rules."
+        "Subcommands: nka, efisiensi, capaian-output, rules, score, import."
     )
 
     def add_arguments(self, parser):
@@ -46,6 +48,26 @@ class Command(BaseCommand):
         cap.add_argument("--ta", type=int, default=2023)
         cap.add_argument("--json", action="store_true")
         sub.add_parser("rules", help="load the bundled rule sets that are not stored yet")
+        score = sub.add_parser("score", help="every satker's figures for a TA from stored data")
+        score.add_argument("--ta", type=int, required=True)
+        score.add_argument("--month", type=int, help="realisation through this month (1-12)")
+        score.add_argument(
+            "--as-of", dest="as_of", help="pagu, blokir and plan in force on this date"
+        )
+        score.add_argument("--json", action="store_true")
+        imp = sub.add_parser("import", help="import a budget file (.csv or .xlsx)")
+        imp.add_argument("kind", choices=["dipa", "plan", "blokir", "realisation", "output"])
+        imp.add_argument("file")
+        imp.add_argument("--as", dest="username", required=True, help="the importing user")
+        imp.add_argument(
+            "--valid-only", action="store_true", help="import the good rows, leave the bad out"
+        )
+        imp.add_argument(
+            "--restatement-reason",
+            default="",
+            help="reason for changing months the head has signed off",
+        )
+        imp.add_argument("--json", action="store_true")
 
     def handle(self, *args, action, **options):
         try:
@@ -134,3 +156,78 @@ class Command(BaseCommand):
             "rule_set": rule.code,
             "provisional": result["provisional"],
         }
+
+    def _score(self, options):
+        from atensi.budget.figures import period_for, score_table
+
+        as_of = _date(options["as_of"]) if options.get("as_of") else None
+        table = score_table(
+            options["ta"], period_for(options["ta"], month=options.get("month"), as_of=as_of)
+        )
+        if options.get("json"):
+            return table
+        for row in table["satker"] + ([table["eselon1"]] if table["eselon1"] else []):
+            self.stdout.write(
+                f"{row['code']} {row['name'][:40]:40} pagu {row['pagu']:>16,} "
+                f"real {row['penyerapan'] if row['penyerapan'] is not None else '-':>6}% "
+                f"IKPA {row['ikpa'] if row['ikpa'] is not None else '-'} "
+                f"NKA {row['nka'] if row['nka'] is not None else '-'}"
+                + (" *" if row["provisional"] else "")
+            )
+        self.stdout.write("* sementara (aturan belum dikonfirmasi): lihat --json")
+        return None
+
+    def _import(self, options):
+        from django.contrib.auth import get_user_model
+
+        from atensi.budget.importing import budget_import
+
+        user = get_user_model().objects.filter(username=options["username"]).first()
+        if user is None:
+            raise CommandError(f"Pengguna {options['username']} tidak ada.")
+        started = time.monotonic()
+        shown = {"at": 0.0}
+
+        def progress(stage, done, total):
+            now = time.monotonic()
+            if now - shown["at"] >= 1 or (total and done >= total):
+                shown["at"] = now
+                self.stderr.write(f"{stage}: {done:,}/{total:,}" if total else f"{stage}...")
+
+        result = budget_import(
+            actor=user,
+            kind=options["kind"],
+            file=options["file"],
+            valid_only=options["valid_only"],
+            restatement_reason=options["restatement_reason"],
+            progress=progress,
+        )
+        summary = result.as_dict()
+        summary["seconds"] = round(time.monotonic() - started, 2)
+        if options.get("json"):
+            self.stdout.write(json.dumps(summary, ensure_ascii=False))
+        else:
+            for issue in result.issues:
+                self.stdout.write(f"baris {issue.row}, kolom {issue.column}: {issue.message}")
+            for warning in result.warnings:
+                self.stdout.write(warning)
+            self.stdout.write(
+                f"{result.rows:,} baris: {result.created:,} baru, {result.skipped:,} sudah ada, "
+                f"{result.updated:,} diubah, {result.error_rows:,} bermasalah "
+                f"({summary['seconds']} detik)."
+            )
+        if result.rejected:
+            raise CommandError(
+                f"Tidak ada yang diimpor: {result.error_rows:,} baris bermasalah "
+                "(perbaiki, atau pakai --valid-only)."
+            )
+        return None
+
+
+def _date(text: str) -> dt.date:
+    for fmt in ("%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise CommandError(f"Tanggal {text} tidak dikenali; tulis TTTT-BB-HH atau HH-BB-TTTT.")
