@@ -144,3 +144,16 @@ def test_score_prints_a_table_without_json(db):
     out = io.StringIO()
     call_command("budget", "score", "--ta", "2023", stdout=out)
     assert "sementara" in out.getvalue()
+
+
+def test_summarise_rebuilds_the_monthly_summary_from_the_lines(db, finance_a):
+    from atensi.budget.models import RealisationMonth
+    from tests.budget.factories import do_import, sp2d
+
+    do_import(finance_a, "realisation", [sp2d(number="S1"), sp2d(number="S2", date="2023-02-01")])
+    kept = sorted(RealisationMonth.objects.values_list("month", "amount", "lines"))
+    RealisationMonth.objects.all().delete()
+    out = io.StringIO()
+    call_command("budget", "summarise", "--ta", "2023", stdout=out)
+    assert "2 baris" in out.getvalue()
+    assert sorted(RealisationMonth.objects.values_list("month", "amount", "lines")) == kept

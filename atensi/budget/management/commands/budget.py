@@ -19,7 +19,7 @@ class Command(BaseCommand):
     requires_system_checks: list = []  # calculators must answer fast, even on a half-configured site
     help = (
         "Budget performance calculators (same code as the stored-data path). "
-        "Subcommands: nka, efisiensi, capaian-output, rules, score, import."
+        "Subcommands: nka, efisiensi, capaian-output, rules, score, import, summarise."
     )
 
     def add_arguments(self, parser):
@@ -68,6 +68,12 @@ class Command(BaseCommand):
             help="reason for changing months the head has signed off",
         )
         imp.add_argument("--json", action="store_true")
+        summary = sub.add_parser(
+            "summarise",
+            help="recompute the monthly realisation summary of a TA from its SP2D lines "
+            "(after lines were written other than by `budget import`)",
+        )
+        summary.add_argument("--ta", type=int, required=True)
 
     def handle(self, *args, action, **options):
         try:
@@ -222,6 +228,12 @@ class Command(BaseCommand):
                 "(perbaiki, atau pakai --valid-only)."
             )
         return None
+
+    def _summarise(self, options):
+        from atensi.budget.services import realisation_summary_rebuild
+
+        rows = realisation_summary_rebuild(ta=options["ta"])
+        self.stdout.write(f"Ringkasan realisasi TA {options['ta']}: {rows:,} baris.")
 
 
 def _date(text: str) -> dt.date:
