@@ -75,6 +75,7 @@ from .services import (
     case_contact_record,
     case_open,
     case_penetapan,
+    case_read,
     case_reopen,
     case_terminate,
     case_transfer,
@@ -514,12 +515,12 @@ class CaseListView(GenericAPIView):
         data = CaseCreateInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         case = case_open(actor=request.user, **data.validated_data)
-        return _case_response(request, case.pk, status.HTTP_201_CREATED)
+        return _case_response(request, case_get(request.user, case.pk), status.HTTP_201_CREATED)
 
 
-def _case_response(request, pk: int, code: int = status.HTTP_200_OK) -> Response:
-    # Read back through the selector: the answer shows what the caller may see and do now.
-    case = case_get(request.user, pk)
+def _case_response(request, case: Case, code: int = status.HTTP_200_OK) -> Response:
+    # After a change the case is read back through the selector, so the answer shows what the
+    # caller may see and do now.
     withdrawn = consent_withdrawal(case.person_id)
     case.stopped = withdrawn is not None
     context = {"request": request, "withdrawn": withdrawn}
@@ -537,7 +538,7 @@ class CaseDetailView(APIView):
         responses={200: CaseOutput, **error_responses(401, 403, 404)},
     )
     def get(self, request, pk: int):
-        return _case_response(request, pk)
+        return _case_response(request, case_read(actor=request.user, pk=pk))
 
 
 class TransitionInput(StrictInput):
@@ -608,7 +609,7 @@ class CaseTransitionView(APIView):
             note=data.validated_data.get("note", ""),
             expected_version=data.validated_data["version"],
         )
-        return _case_response(request, case.pk)
+        return _case_response(request, case_get(request.user, case.pk))
 
 
 class CaseAssignView(APIView):
@@ -633,7 +634,7 @@ class CaseAssignView(APIView):
             supervisor=data.validated_data.get("supervisor"),
             expected_version=data.validated_data["version"],
         )
-        return _case_response(request, case.pk)
+        return _case_response(request, case_get(request.user, case.pk))
 
 
 class CaseContactView(APIView):
@@ -658,7 +659,7 @@ class CaseContactView(APIView):
             text=data.validated_data["text"],
             expected_version=data.validated_data["version"],
         )
-        return _case_response(request, case.pk)
+        return _case_response(request, case_get(request.user, case.pk))
 
 
 class CasePenetapanView(APIView):
@@ -683,7 +684,7 @@ class CasePenetapanView(APIView):
             sk_date=data.validated_data["sk_date"],
             expected_version=data.validated_data["version"],
         )
-        return _case_response(request, case.pk)
+        return _case_response(request, case_get(request.user, case.pk))
 
 
 class CaseTerminateView(APIView):
@@ -709,7 +710,7 @@ class CaseTerminateView(APIView):
             note=data.validated_data.get("note", ""),
             expected_version=data.validated_data["version"],
         )
-        return _case_response(request, case.pk)
+        return _case_response(request, case_get(request.user, case.pk))
 
 
 class CaseReopenView(APIView):
@@ -733,7 +734,7 @@ class CaseReopenView(APIView):
             reason=data.validated_data["reason"],
             expected_version=data.validated_data["version"],
         )
-        return _case_response(request, case.pk)
+        return _case_response(request, case_get(request.user, case.pk))
 
 
 # --- assessment forms and assessments -------------------------------------------------------
@@ -838,7 +839,7 @@ class CaseAssessmentsView(APIView):
         responses={200: AssessmentOutput(many=True), **error_responses(401, 403, 404)},
     )
     def get(self, request, pk: int):
-        case = case_get(request.user, pk)
+        case = case_read(actor=request.user, pk=pk)
         assessments = case.assessments.select_related("form", "assessor")
         return Response(AssessmentOutput(assessments, many=True).data)
 
@@ -967,7 +968,7 @@ class CasePlansView(APIView):
         responses={200: PlanOutput(many=True), **error_responses(401, 403, 404)},
     )
     def get(self, request, pk: int):
-        case = case_get(request.user, pk)
+        case = case_read(actor=request.user, pk=pk)
         return Response(PlanOutput(_plans_of(case), many=True).data)
 
     @extend_schema(
@@ -1089,7 +1090,7 @@ class CaseServicesView(GenericAPIView):
         responses={200: ServiceDeliveryOutput(many=True), **error_responses(401, 403, 404)},
     )
     def get(self, request, pk: int):
-        case = case_get(request.user, pk)
+        case = case_read(actor=request.user, pk=pk)
         page = self.paginate_queryset(
             case.services.select_related("provider", "recorded_by").order_by("-delivered_on", "-id")
         )
@@ -1149,7 +1150,7 @@ class CaseNotesView(GenericAPIView):
         responses={200: NoteOutput(many=True), **error_responses(401, 403, 404)},
     )
     def get(self, request, pk: int):
-        case = case_get(request.user, pk)
+        case = case_read(actor=request.user, pk=pk)
         page = self.paginate_queryset(
             case.notes.select_related("author").order_by("-happened_at", "-id")
         )
@@ -1195,7 +1196,7 @@ class CaseTimelineView(GenericAPIView):
         responses={200: EventOutput(many=True), **error_responses(401, 403, 404)},
     )
     def get(self, request, pk: int):
-        case = case_get(request.user, pk)
+        case = case_read(actor=request.user, pk=pk)
         page = self.paginate_queryset(case_timeline(case))
         return self.get_paginated_response(EventOutput(page, many=True).data)
 
@@ -1267,7 +1268,7 @@ class CaseTransfersView(APIView):
         responses={200: TransferOutput(many=True), **error_responses(401, 403, 404)},
     )
     def get(self, request, pk: int):
-        case = case_get(request.user, pk)
+        case = case_read(actor=request.user, pk=pk)
         transfers = case.transfers.select_related(
             "case", "from_unit", "to_unit", "transferred_by"
         ).order_by("-transferred_at", "-id")
@@ -1345,7 +1346,7 @@ class CaseReferralsView(APIView):
         responses={200: ReferralOutput(many=True), **error_responses(401, 403, 404)},
     )
     def get(self, request, pk: int):
-        case = case_get(request.user, pk)
+        case = case_read(actor=request.user, pk=pk)
         referrals = case.referrals_out.select_related("referred_by").order_by("-referred_at")
         return Response(ReferralOutput(referrals, many=True).data)
 
@@ -1415,7 +1416,7 @@ class CaseStaysView(APIView):
         responses={200: StayOutput(many=True), **error_responses(401, 403, 404)},
     )
     def get(self, request, pk: int):
-        case = case_get(request.user, pk)
+        case = case_read(actor=request.user, pk=pk)
         return Response(StayOutput(_stays_of(case), many=True).data)
 
     @extend_schema(
@@ -1515,7 +1516,7 @@ class CaseAftercareView(APIView):
         responses={200: AftercareVisitOutput(many=True), **error_responses(401, 403, 404)},
     )
     def get(self, request, pk: int):
-        case = case_get(request.user, pk)
+        case = case_read(actor=request.user, pk=pk)
         return Response(AftercareVisitOutput(_visits_of(case), many=True).data)
 
     @extend_schema(
@@ -1612,7 +1613,7 @@ class CaseOutcomesView(APIView):
         responses={200: OutcomesOutput, **error_responses(401, 403, 404)},
     )
     def get(self, request, pk: int):
-        case = case_get(request.user, pk)
+        case = case_read(actor=request.user, pk=pk)
         measurements = case.measurements.select_related("scale", "taken_by").order_by(
             "taken_on", "id"
         )
@@ -1702,7 +1703,7 @@ class CaseAttachmentsView(APIView):
         responses={200: AttachmentOutput(many=True), **error_responses(401, 403, 404)},
     )
     def get(self, request, pk: int):
-        case = case_get(request.user, pk)
+        case = case_read(actor=request.user, pk=pk)
         attachments = case.attachments.select_related("uploaded_by").order_by("-uploaded_at")
         return Response(AttachmentOutput(attachments, many=True).data)
 
@@ -1904,7 +1905,7 @@ class CaseFileView(APIView):
         },
     )
     def get(self, request, pk: int):
-        case = case_get(request.user, pk)
+        case = case_get(request.user, pk)  # the export itself is audited
         filters = CaseFileFilters(data=request.query_params)
         filters.is_valid(raise_exception=True)
         content = case_file_pdf(

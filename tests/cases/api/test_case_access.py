@@ -141,3 +141,13 @@ def test_an_analyst_reads_the_cases_of_their_target_group_nationwide(
     client = api(analyst_anak)
     assert client.get(f"/api/v1/cases/{child.pk}/").status_code == 200
     assert client.get(f"/api/v1/cases/{elder.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("suffix", ["", "timeline/", "notes/", "services/", "assessments/"])
+def test_reading_a_case_is_audited(api, case, pendamping_a, suffix):
+    client = api(pendamping_a)
+    before = AuditLog.objects.filter(object_type="cases.case", action="view").count()
+    assert client.get(f"/api/v1/cases/{case.pk}/{suffix}").status_code == 200
+    row = AuditLog.objects.filter(object_type="cases.case", action="view").latest("id")
+    assert AuditLog.objects.filter(object_type="cases.case", action="view").count() == before + 1
+    assert (row.object_id, row.actor) == (str(case.pk), pendamping_a)
