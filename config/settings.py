@@ -182,3 +182,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("ATENSI_LOG_LEVEL", "WARNING")},
 }
 ATENSI_TRUST_X_FORWARDED_FOR = env_bool("ATENSI_TRUST_X_FORWARDED_FOR", False)
+
+# Bulk import of persons (registry): the largest file accepted, and whether jobs run in the request
+# (tests) instead of a background thread.
+ATENSI_IMPORT_MAX_ROWS = env_int("ATENSI_IMPORT_MAX_ROWS", 200_000)
+ATENSI_IMPORT_MAX_MB = env_int("ATENSI_IMPORT_MAX_MB", 50)
+ATENSI_IMPORT_SYNC = env_bool("ATENSI_IMPORT_SYNC", False)

@@ -38,6 +38,12 @@ NIK_MESSAGES = {
     ),
 }
 
+# Choice values are rebuilt on every access of `.values`; a bulk import checks them per row.
+_SEXES = frozenset(Sex.values)
+_TARGET_GROUPS = frozenset(TargetGroup.values)
+_NO_NIK_REASONS = frozenset(NoNikReason.values) - {""}
+_DISABILITY_TYPES = frozenset(DisabilityType.values)
+
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{6,18}$")
 
 
@@ -68,9 +74,9 @@ def validate_person(values: dict[str, Any], *, villages: set[str] | None = None)
         check.error("full_name", _("Nama lengkap wajib diisi."))
     elif len(full_name) > 150:
         check.error("full_name", _("Nama lengkap paling banyak 150 karakter."))
-    if values.get("sex") not in Sex.values:
+    if values.get("sex") not in _SEXES:
         check.error("sex", _("Jenis kelamin harus L (laki-laki) atau P (perempuan)."))
-    if values.get("target_group") not in TargetGroup.values:
+    if values.get("target_group") not in _TARGET_GROUPS:
         check.error("target_group", _("Pilih klaster: %s.") % ", ".join(TargetGroup.values))
 
     birth_date = values.get("birth_date")
@@ -90,7 +96,7 @@ def validate_person(values: dict[str, Any], *, villages: set[str] | None = None)
         check.warnings.extend(result.warnings)
         if values.get("no_nik_reason"):
             check.error("no_nik_reason", _("Alasan tanpa NIK hanya diisi bila NIK kosong."))
-    elif values.get("no_nik_reason") not in set(NoNikReason.values) - {""}:
+    elif values.get("no_nik_reason") not in _NO_NIK_REASONS:
         check.error("nik", _("Isi NIK, atau pilih alasan mengapa orang ini tidak punya NIK."))
 
     no_kk = values.get("no_kk") or ""
@@ -99,7 +105,7 @@ def validate_person(values: dict[str, Any], *, villages: set[str] | None = None)
     elif no_kk and not region_code_exists(no_kk[:2]):
         check.error("no_kk", _("Kode provinsi di No. KK (2 digit pertama) tidak dikenal."))
 
-    unknown = set(values.get("disability_types") or []) - set(DisabilityType.values)
+    unknown = set(values.get("disability_types") or []) - _DISABILITY_TYPES
     if unknown:
         check.error(
             "disability_types",
