@@ -5,8 +5,8 @@ nothing and the user gets every problem (row, column, message in Indonesian); wi
 the good rows are imported and the bad ones left out. Imports are idempotent: importing the same
 file twice changes nothing, and the result says how much was new and how much already present.
 
-Amounts are whole Rupiah: plain digits or Indonesian thousands ("1.228.603.927"); decimals,
-floats and scientific notation are refused. The jenis belanja comes from the akun's first two
+Amounts are whole Rupiah: plain digits or Indonesian thousands ("1.228.603.927", a trailing
+",00" of zero sen allowed); decimals, floats and scientific notation are refused. The jenis belanja comes from the akun's first two
 digits. A change that touches a month the head has signed off is refused unless it is made as a
 restatement with a reason (services.locked_changes_record).
 
