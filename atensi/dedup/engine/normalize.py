@@ -1,0 +1,273 @@
+"""Per-field normalisation of identity data, as plain Python on strings (no Django).
+
+Every function takes what a person typed, or a spreadsheet cell, and returns a comparable value,
+or the field's empty value when nothing usable is there. Names go through atensi.lib.names (old
+spellings, titles, degrees, bin/binti, Muhammad) and then a few comparison-only folds that the
+registry search does not need.
+"""
+
+import re
+from dataclasses import dataclass
+
+from atensi.lib.names import name_tokens, token_key
+
+# Written variants of common name words that atensi.lib.names keeps apart (its output is stored
+# in the registry); for comparing two records they are the same word.
+_NAME_VARIANTS = {
+    "noor": "nur",
+    "nor": "nur",
+    "abd": "abdul",
+    "abdoel": "abdul",
+    "sitti": "siti",
+    "achmad": "ahmad",
+    "akhmad": "ahmad",
+    "ahmat": "ahmad",
+}
+
+
+def _fold(token: str) -> str:
+    # DOMAIN.md §8: j → y is not a safe rewrite (modern "Joko"), so both letters become one only
+    # for comparing; "oo" is the Dutch-era u that survives in Noor or Soofyan.
+    return _NAME_VARIANTS.get(token, token).replace("j", "y").replace("oo", "u")
+
+
+# Words that open so many names that they say little about which person is meant; the "first
+# name" of a blocking key is the first word that is not one of them.
+_COMMON_OPENERS = {
+    "muhammad",
+    "siti",
+    "nur",
+    "nurul",
+    "abdul",
+    "ahmad",
+    "sri",
+    "dwi",
+    "tri",
+    "eko",
+    "i",
+    "ni",
+    "wayan",
+    "made",
+    "nyoman",
+    "ketut",
+    "putu",
+    "kadek",
+    "komang",
+    "gede",
+    "ade",
+}
+
+
+@dataclass(frozen=True)
+class NameParts:
+    folded: str  # the words in written order, folded
+    sorted: str  # the same words sorted, for word-order-free comparison
+    first_key: str  # spelling-tolerant key of the first word that is not a common opener
+    last_key: str  # ... and of the last word (mononyms: the same word)
+    key_set: str  # the keys of all words, sorted and joined
+    initials: str  # first letters of the words, in order
+
+
+EMPTY_NAME = NameParts("", "", "", "", "", "")
+
+
+def name_parts(name: str) -> NameParts:
+    """Returns the comparable parts of a personal name; EMPTY_NAME when there is none."""
+    words = [_fold(t) for t in name_tokens(name or "") if t]
+    if not words:
+        return EMPTY_NAME
+    keys = [token_key(w) for w in words]
+    first = next((k for w, k in zip(words, keys, strict=True) if w not in _COMMON_OPENERS), keys[0])
+    return NameParts(
+        folded=" ".join(words),
+        sorted=" ".join(sorted(words)),
+        first_key=first,
+        last_key=keys[-1],
+        key_set=" ".join(sorted(keys)),
+        initials="".join(w[0] for w in words),
+    )
+
+
+def text_name(name: str) -> str:
+    """Returns a name (a parent's, a birthplace) folded for comparison, words sorted."""
+    return " ".join(sorted(_fold(t) for t in name_tokens(name or "") if t))
+
+
+_DIGITS = re.compile(r"\D")
+
+
+def identity_number(raw: str) -> int:
+    """Returns a 16-digit NIK or No. KK as an integer, -1 when it is not 16 digits or all zero."""
+    digits = _DIGITS.sub("", str(raw or ""))
+    if len(digits) != 16 or not digits.strip("0"):
+        return -1
+    return int(digits)
+
+
+_DATE_SEPARATORS = re.compile(r"[\s/.\-]+")
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "januari", "january"),
+            ("feb", "februari", "february", "pebruari"),
+            ("mar", "maret", "march"),
+            ("apr", "april"),
+            ("mei", "may"),
+            ("jun", "juni", "june"),
+            ("jul", "juli", "july"),
+            ("agu", "agt", "agus", "agustus", "aug", "august"),
+            ("sep", "sept", "september"),
+            ("okt", "oct", "oktober", "october"),
+            ("nov", "nop", "november", "nopember"),
+            ("des", "dec", "desember", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+
+
+def birth_date(raw: str) -> tuple[int, int, int]:
+    """Returns (year, month, day) with 0 for an unknown part; (0, 0, 0) when unusable.
+
+    Reads yyyy-mm-dd, dd-mm-yyyy (also with / or . or spaces, and Indonesian month names),
+    yyyymmdd, a year alone, and 00 for an unknown day or month ("00-00-1975").
+    """
+    text = str(raw or "").strip().lower()
+    if not text:
+        return (0, 0, 0)
+    text = text.split("t")[0].split(" 00:00")[0] if re.match(r"^\d{4}-", text) else text
+    parts = [p for p in _DATE_SEPARATORS.split(text) if p]
+    if len(parts) == 1 and parts[0].isdigit():
+        digits = parts[0]
+        if len(digits) == 4:
+            return _checked(int(digits), 0, 0)
+        if len(digits) == 8:
+            return _checked(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+        return (0, 0, 0)
+    if len(parts) != 3:
+        return (0, 0, 0)
+    if parts[1] in _MONTHS:
+        parts[1] = str(_MONTHS[parts[1]])
+    if not all(p.isdigit() for p in parts):
+        return (0, 0, 0)
+    a, b, c = (int(p) for p in parts)
+    if len(parts[0]) == 4:
+        return _checked(a, b, c)
+    if len(parts[2]) == 4:
+        return _checked(c, b, a)
+    return (0, 0, 0)
+
+
+def _checked(year: int, month: int, day: int) -> tuple[int, int, int]:
+    if not 1850 <= year <= 2100:
+        return (0, 0, 0)
+    if not 0 <= month <= 12:
+        month = 0
+    if not 0 <= day <= 31 or month == 0:
+        day = 0
+    return (year, month, day)
+
+
+def sex(raw: str) -> int:
+    """Returns 1 for male, 2 for female, 0 when unknown."""
+    text = str(raw or "").strip().lower()
+    if text in {"l", "lk", "laki-laki", "laki laki", "laki", "pria", "m", "male", "1"}:
+        return 1
+    if text in {"p", "pr", "perempuan", "wanita", "f", "female", "w", "2"}:
+        return 2
+    return 0
+
+
+def phone(raw: str) -> int:
+    """Returns an Indonesian phone number as digits after a leading 0 (+62 and 62 read as 0)."""
+    digits = _DIGITS.sub("", str(raw or ""))
+    if digits.startswith("62"):
+        digits = digits[2:]
+    digits = digits.lstrip("0")
+    if len(digits) < 7 or len(digits) > 13:
+        return -1
+    return int(digits)
+
+
+_ADDRESS_WORDS = {
+    "jl": "jalan",
+    "jln": "jalan",
+    "gg": "gang",
+    "kp": "kampung",
+    "kmp": "kampung",
+    "ds": "desa",
+    "kel": "kelurahan",
+    "kec": "kecamatan",
+    "kab": "kabupaten",
+    "no": "nomor",
+    "blk": "blok",
+    "perum": "perumahan",
+    "dsn": "dusun",
+}
+_ADDRESS_SPLIT = re.compile(r"[^a-z0-9]+")
+# Words nearly every address has; left in, any two addresses would look alike.
+_ADDRESS_GENERIC = {
+    "jalan",
+    "gang",
+    "nomor",
+    "rt",
+    "rw",
+    "blok",
+    "desa",
+    "kelurahan",
+    "kecamatan",
+    "kabupaten",
+    "kampung",
+    "dusun",
+    "perumahan",
+    "kota",
+    "provinsi",
+}
+
+
+def address(raw: str) -> str:
+    """Returns the telling words of an address: no "jalan", "RT", "nomor"; numbers without 0s."""
+    words = []
+    for word in _ADDRESS_SPLIT.split(str(raw or "").lower()):
+        if not word:
+            continue
+        if word.isdigit():
+            word = word.lstrip("0") or "0"
+        word = _ADDRESS_WORDS.get(word, word)
+        if word not in _ADDRESS_GENERIC:
+            words.append(word)
+    return " ".join(words)
+
+
+# Kemendagri code lengths without dots: province, regency/city, district, village.
+REGION_DEPTHS = (2, 4, 6, 10)
+
+
+def region(values: list[str]) -> tuple[str, str, str, str]:
+    """Returns the province, regency, district and village keys of a region ("" when unknown).
+
+    One value holding a Kemendagri code (dotted or not) is cut at its levels. Several values are
+    read as names or codes from broad to fine (province, regency, district, village): each level's
+    key is the values down to it.
+    """
+    values = [str(v or "").strip() for v in values]
+    if len(values) == 1:
+        digits = _DIGITS.sub("", values[0])
+        if digits and len(digits) >= 2 and not re.search(r"[a-z]", values[0].lower()):
+            return tuple(digits[:n] if len(digits) >= n else "" for n in REGION_DEPTHS)  # type: ignore[return-value]
+    keys: list[str] = []
+    prefix = ""
+    for value in values[:4]:
+        text = " ".join(_ADDRESS_SPLIT.split(value.lower())).strip()
+        prefix = f"{prefix}|{text}" if text else ""
+        keys.append(prefix)
+    # A single text value (a village name alone) is the finest level the data holds.
+    keys = [""] * (4 - len(keys)) + keys
+    return tuple(keys)  # type: ignore[return-value]
+
+
+def other(raw: str) -> str:
+    """Returns any other attribute lower-cased with spaces collapsed, for exact comparison."""
+    return " ".join(str(raw or "").lower().split())
