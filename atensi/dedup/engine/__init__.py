@@ -8,6 +8,15 @@ labels = result.clusters()          # one label per record
 """
 
 from atensi.dedup.engine.dataset import ROLES, Dataset, build_dataset
-from atensi.dedup.engine.pipeline import STAGES, LinkResult, Settings, deduplicate
+from atensi.dedup.engine.pipeline import STAGES, LinkResult, Settings, deduplicate, score_pairs
 
-__all__ = ["ROLES", "STAGES", "Dataset", "LinkResult", "Settings", "build_dataset", "deduplicate"]
+__all__ = [
+    "ROLES",
+    "STAGES",
+    "Dataset",
+    "LinkResult",
+    "Settings",
+    "build_dataset",
+    "deduplicate",
+    "score_pairs",
+]

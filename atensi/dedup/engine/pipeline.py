@@ -199,3 +199,11 @@ def deduplicate(
         threshold=threshold,
         timings=timings,
     )
+
+
+def score_pairs(result: LinkResult, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Returns (levels, probability) of any pairs of the result's records under its model."""
+    i = np.asarray(i, dtype=np.int32)
+    j = np.asarray(j, dtype=np.int32)
+    gamma = gamma_matrix(result.model.comparisons, result.dataset, i, j)
+    return gamma, probability(result.model.score(result.dataset, gamma, i, j))

@@ -1,0 +1,122 @@
+"""Per-field normalisation: names (old spellings, Muhammad, titles, order), dates, numbers."""
+
+import pytest
+
+from atensi.dedup.engine import normalize
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Soeparno", "SUPARNO"),  # oe → u, case
+        ("Djoko Tjahjono", "Joko Cahyono"),  # dj → j, tj → c, and j/y equal when comparing
+        ("Jusuf", "Yusuf"),  # j/y
+        ("Moch. Rizki", "Muhammad Rizki"),
+        ("M. Rizki", "Mohammad Rizki"),
+        ("H. Abdul Rahman, S.Pd.", "Abdul Rahman"),  # title and degree
+        ("Hj. Siti Aminah", "Siti Aminah"),
+        ("Abd. Rahman", "Abdul Rahman"),
+        ("Noor Hidayah", "Nur Hidayah"),
+        ("Sitti Aisyah", "Siti Aisyah"),
+        ("Achmad Fauzi", "Ahmad Fauzi"),
+        ("Ahmad bin Yusuf", "Ahmad Yusuf"),  # bin separates the father's name
+    ],
+)
+def test_it_folds_spelling_variants_to_one_name(a, b):
+    assert normalize.name_parts(a).folded == normalize.name_parts(b).folded
+
+
+def test_word_order_is_kept_but_sorted_form_ignores_it():
+    a, b = normalize.name_parts("Santoso Budi"), normalize.name_parts("Budi Santoso")
+    assert a.folded != b.folded
+    assert a.sorted == b.sorted
+
+
+def test_a_mononym_keeps_one_word_and_the_same_first_and_last_key():
+    parts = normalize.name_parts("Sutrisno")
+    assert parts.folded == "sutrisno"
+    assert parts.first_key == parts.last_key
+
+
+def test_the_first_name_key_skips_common_openers():
+    assert normalize.name_parts("Siti Aminah").first_key == normalize.name_parts("Aminah").first_key
+    assert (
+        normalize.name_parts("Muhammad Rizki").first_key == normalize.name_parts("Rizki").first_key
+    )
+
+
+def test_initials_stay_a_letter():
+    assert normalize.name_parts("A. Budi Santoso").initials == "abs"
+
+
+def test_an_empty_name_is_empty():
+    assert normalize.name_parts("  ") == normalize.EMPTY_NAME
+    assert normalize.name_parts("Dr.").folded in {"", "dr"}
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("1980-03-12", (1980, 3, 12)),
+        ("12-03-1980", (1980, 3, 12)),
+        ("12/03/1980", (1980, 3, 12)),
+        ("12 Maret 1980", (1980, 3, 12)),
+        ("19800312", (1980, 3, 12)),
+        ("1980", (1980, 0, 0)),  # year only
+        ("00-00-1975", (1975, 0, 0)),
+        ("", (0, 0, 0)),
+        ("kemarin", (0, 0, 0)),
+        ("12-03-80", (0, 0, 0)),  # a two-digit year is not guessed
+    ],
+)
+def test_it_reads_birth_dates(raw, expected):
+    assert normalize.birth_date(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("3273012503800001", 3273012503800001),
+        ("3273.0125.0380.0001", 3273012503800001),
+        ("327301250380000", -1),  # 15 digits
+        ("0000000000000000", -1),
+        ("", -1),
+    ],
+)
+def test_it_reads_16_digit_numbers(raw, expected):
+    assert normalize.identity_number(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw", ["081234567890", "+6281234567890", "6281234567890", "0812-3456-7890"]
+)
+def test_phone_numbers_with_or_without_the_country_code_are_one(raw):
+    assert normalize.phone(raw) == 81234567890
+
+
+def test_sex_codes():
+    assert [normalize.sex(v) for v in ["L", "laki-laki", "P", "Perempuan", "", "x"]] == [
+        1,
+        1,
+        2,
+        2,
+        0,
+        0,
+    ]
+
+
+def test_addresses_drop_generic_words_and_spell_out_abbreviations():
+    assert normalize.address("Jl. Merdeka No. 12 RT 003/RW 05") == "merdeka 12 3 5"
+    assert normalize.address("Jalan Merdeka Nomor 12, RT 3 RW 5") == "merdeka 12 3 5"
+
+
+def test_a_region_code_is_cut_at_its_levels():
+    assert normalize.region(["63.71.01.1001"]) == ("63", "6371", "637101", "6371011001")
+    assert normalize.region(["6371"]) == ("63", "6371", "", "")
+
+
+def test_region_names_are_read_broad_to_fine():
+    keys = normalize.region(["Kalimantan Selatan", "Banjarmasin"])
+    assert keys[:2] == ("", "")
+    assert keys[2] == "|kalimantan selatan"
+    assert keys[3] == "|kalimantan selatan|banjarmasin"
