@@ -18,21 +18,27 @@ from atensi.dedup.engine.dataset import Dataset
 NULL = 0
 
 
-def _similarity(ds: Dataset, column: str, i: np.ndarray, j: np.ndarray, scorer) -> np.ndarray:
-    """Returns scorer(a, b) in 0..1 for each pair (strings looked up by code)."""
+def _similarity(
+    ds: Dataset, column: str, i: np.ndarray, j: np.ndarray, scorer, cutoff: float
+) -> np.ndarray:
+    """Returns scorer(a, b) for each pair (strings looked up by code), 0 below the cutoff.
+
+    The cutoff is the lowest threshold any level uses: rapidfuzz stops early on pairs that cannot
+    reach it, which is most pairs (random pairs for u, non-matches among the candidates).
+    """
     if len(i) == 0:
         return np.zeros(0, dtype=np.float32)
     a = ds.text(column, i)
     b = ds.text(column, j)
-    return process.cpdist(a, b, scorer=scorer, workers=-1).astype(np.float32)
+    return process.cpdist(a, b, scorer=scorer, score_cutoff=cutoff, workers=-1).astype(np.float32)
 
 
-def _jaro_winkler(ds, column, i, j):
-    return _similarity(ds, column, i, j, JaroWinkler.normalized_similarity)
+def _jaro_winkler(ds, column, i, j, cutoff: float = 0.8):
+    return _similarity(ds, column, i, j, JaroWinkler.normalized_similarity, cutoff)
 
 
-def _token_set(ds, column, i, j):
-    return _similarity(ds, column, i, j, fuzz.token_set_ratio) / 100.0
+def _token_set(ds, column, i, j, cutoff: float = 0.7):
+    return _similarity(ds, column, i, j, fuzz.token_set_ratio, cutoff * 100) / 100.0
 
 
 @dataclass
@@ -73,10 +79,8 @@ def _name(ds: Dataset, i, j):
     undecided = ~(null | exact | same_words)
     idx = np.flatnonzero(undecided)
     jw = np.zeros(len(i), dtype=np.float32)
-    jw[idx] = np.maximum(
-        _jaro_winkler(ds, "name", i[idx], j[idx]),
-        _jaro_winkler(ds, "name_sorted", i[idx], j[idx]),
-    )
+    # Word order with a typo besides is left to token_set_ratio below (it sorts the words).
+    jw[idx] = _jaro_winkler(ds, "name", i[idx], j[idx])
     same_keys = c["name_keys"][i] == c["name_keys"][j]
     # Contained names (a mononym in a longer name, a dropped "Siti" or "Muhammad"): only where the
     # closer levels did not already decide, token_set_ratio is the slowest scorer here.
@@ -104,6 +108,21 @@ def _nik_digits(values: np.ndarray) -> np.ndarray:
 
 def _digit_errors(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Returns (one digit differs, two adjacent digits swapped) for pairs of 16-digit numbers."""
+    one = np.zeros(len(a), dtype=bool)
+    swapped = np.zeros(len(a), dtype=bool)
+    # Either error leaves the first eight digits, the last eight, or all but digits 8-9 whole;
+    # only such pairs are taken apart digit by digit.
+    close = np.flatnonzero(
+        (a // 10**8 == b // 10**8)
+        | (a % 10**8 == b % 10**8)
+        | ((a // 10**9 == b // 10**9) & (a % 10**7 == b % 10**7))
+    )
+    if len(close):
+        one[close], swapped[close] = _digit_errors_close(a[close], b[close])
+    return one, swapped
+
+
+def _digit_errors_close(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     da, db = _nik_digits(a), _nik_digits(b)
     differ = da != db
     count = differ.sum(axis=1)

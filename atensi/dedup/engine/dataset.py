@@ -7,6 +7,8 @@ dates and places a lot) and coded as integers, so that blocking and exact compar
 arrays and only the fuzzy levels look at strings.
 """
 
+import multiprocessing
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -31,27 +33,40 @@ ROLES = (
 
 def _codes(values: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """Returns an int32 code per value (-1 for "") and the distinct values by code."""
-    index: dict[str, int] = {"": -1}
-    codes = np.fromiter(
-        (index.setdefault(v, len(index) - 1) for v in values), np.int32, len(values)
-    )
-    del index[""]
+    index = {value: code for code, value in enumerate(dict.fromkeys(values))}
+    empty = index.pop("", None)
+    if empty is not None:  # renumber so that the codes of real values are 0..k-1
+        index = {value: code for code, value in enumerate(index)}
+        index[""] = -1
+    codes = np.fromiter(map(index.__getitem__, values), np.int32, len(values))
+    index.pop("", None)
     distinct = np.empty(len(index), dtype=object)
-    for value, code in index.items():
-        distinct[code] = value
+    distinct[:] = list(index)
     return codes, distinct
 
 
-def _map_distinct(values: Sequence, function: Callable) -> list:
-    cache: dict = {}
-    out = []
-    for value in values:
-        try:
-            out.append(cache[value])
-        except KeyError:
-            result = cache[value] = function(value)
-            out.append(result)
-    return out
+# Above this many distinct values, slow normalisers (names) run in one process per core.
+PARALLEL_FROM = 20_000
+
+
+def _map_distinct(values: Sequence, function: Callable, parallel: bool = False) -> list:
+    """Returns function(value) for every value, computing it once per distinct value."""
+    distinct = list(set(values))
+    cores = os.cpu_count() or 1
+    if parallel and cores > 1 and len(distinct) >= PARALLEL_FROM and _can_fork():
+        with multiprocessing.get_context("fork").Pool(cores) as pool:
+            results = pool.map(function, distinct, chunksize=max(len(distinct) // (cores * 8), 1))
+        cache = dict(zip(distinct, results, strict=True))
+    else:
+        cache = {value: function(value) for value in distinct}
+    return [cache[value] for value in values]
+
+
+def _can_fork() -> bool:
+    # A daemon process (a worker of a pool itself) may not start children.
+    return "fork" in multiprocessing.get_all_start_methods() and not (
+        multiprocessing.current_process().daemon
+    )
 
 
 @dataclass
@@ -100,7 +115,7 @@ def build_dataset(
         cols[name], strings[name] = _codes(texts)
 
     if "name" in values:
-        parts = _map_distinct(values["name"], normalize.name_parts)
+        parts = _map_distinct(values["name"], normalize.name_parts, parallel=True)
         coded("name", [p.folded for p in parts])
         coded("name_sorted", [p.sorted for p in parts])
         coded("name_first", [p.first_key for p in parts])
@@ -134,11 +149,11 @@ def build_dataset(
         cols["phone"] = np.array(_map_distinct(values["phone"], normalize.phone), dtype=np.int64)
         ds.roles.add("phone")
     if "address" in values:
-        coded("address", _map_distinct(values["address"], normalize.address))
+        coded("address", _map_distinct(values["address"], normalize.address, parallel=True))
         ds.roles.add("address")
     for role in ("parent_name", "birth_place"):
         if role in values:
-            coded(role, _map_distinct(values[role], normalize.text_name))
+            coded(role, _map_distinct(values[role], normalize.text_name, parallel=True))
             ds.roles.add(role)
     if "region" in values:
         raw = [v if isinstance(v, list | tuple) else [v] for v in values["region"]]

@@ -36,8 +36,10 @@ STAGES = ("blocking", "comparing", "u from random pairs", "m by EM", "scoring")
 @dataclass
 class Settings:
     seed: int = 20260701
-    u_pairs: int = 1_000_000  # random pairs for u (all pairs of a smaller file)
-    pairs_per_record: float = 5.0  # each blocking rule's budget
+    # Random pairs for u (all pairs of a smaller file): enough for ~400 pairs agreeing on a name
+    # at the u of an exact name match (~1e-3); term frequencies refine that level anyway.
+    u_pairs: int = 400_000
+    pairs_per_record: float = 2.0  # each blocking rule's budget (pairs per record)
     max_block: int = 1000
     rules: list[BlockingRule] | None = None  # None: default_rules(dataset)
 
