@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "atensi.registry",
     "atensi.cases",
     "atensi.budget",
+    "atensi.workforce",
     "atensi.dedup",
 ]
 

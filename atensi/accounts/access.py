@@ -107,3 +107,51 @@ def can_import_budget_for(user, unit) -> bool:
 def can_sign_off_budget_period(user, unit) -> bool:
     # Signing off a month is the head's act for their own satker, nobody else's.
     return _active(user) and user.role == Role.HEAD and user.unit_id == unit.pk
+
+
+# --- Workforce (issue 5) --------------------------------------------------------------------
+# A pendamping sees their own load, reports and figures; supervisors and heads their sentra's
+# team; directorate analysts, auditors and administrators every sentra. Finance officers have
+# no workforce role. Case lists behind a figure still follow the case rules above.
+WORKFORCE_NATIONAL = {Role.ADMIN, Role.AUDITOR, Role.ANALYST}
+WORKFORCE_LEADS = {Role.HEAD, Role.SUPERVISOR}
+WORKFORCE_READERS = WORKFORCE_NATIONAL | WORKFORCE_LEADS | {Role.PENDAMPING}
+
+
+def can_read_workforce(user) -> bool:
+    return _active(user) and user.role in WORKFORCE_READERS
+
+
+def workforce_sees_all_units(user) -> bool:
+    return _active(user) and user.role in WORKFORCE_NATIONAL
+
+
+def workforce_leads_team(user) -> bool:
+    return _active(user) and user.role in WORKFORCE_LEADS
+
+
+def can_manage_team(user, unit) -> bool:
+    """Says whether `user` records leave and training and (re)assigns cases in `unit`."""
+    if not _active(user):
+        return False
+    return user.role == Role.ADMIN or (user.role in WORKFORCE_LEADS and user.unit_id == unit.pk)
+
+
+def can_edit_worker_profile(user, unit) -> bool:
+    if not _active(user):
+        return False
+    return user.role == Role.ADMIN or (user.role == Role.HEAD and user.unit_id == unit.pk)
+
+
+def can_move_worker(user) -> bool:
+    # A move between units changes the user's unit, which national administrators manage.
+    return _active(user) and user.role == Role.ADMIN
+
+
+def can_file_monthly_report(user) -> bool:
+    return _active(user) and user.role == Role.PENDAMPING
+
+
+def can_decide_monthly_report(user, unit) -> bool:
+    # The supervisor or head of the worker's own sentra examines the report, nobody else.
+    return _active(user) and user.role in WORKFORCE_LEADS and user.unit_id == unit.pk

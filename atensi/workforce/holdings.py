@@ -1,0 +1,174 @@
+"""Who held each case, and in which sentra, at any moment: the CaseHolding table.
+
+Performance is credited to the pendamping who held a case when something was due or done, so
+a case reassigned or transferred mid-period counts for each holder for their own part. A case
+itself keeps only its current pendamping; the audit trail keeps every change of it (the case
+services audit `pendamping` and `unit` on every change, cases.services.AUDITED). This module
+reads the audit rows it has not read yet and turns them into holding periods:
+
+- a case's creation row opens its first holding, from the referral's receipt;
+- a row that changes the pendamping or the unit (assignment, transfer) closes the open holding
+  at that moment and opens the next one.
+
+Cases that have no audit row at all (bulk loads) get one holding from their current values.
+The sync is incremental (a mark remembers how far it read) and idempotent (each holding names
+the audit row it came from), so every reader can call it first; it costs three small queries
+when nothing changed.
+"""
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from atensi.cases.models import Case
+from atensi.common.models import AuditAction, AuditLog
+
+from .models import CaseHolding, SyncMark
+
+SYNC_NAME = "case_holdings"
+# Audit rows younger than this are read again by the next sync: a transaction that started
+# earlier can commit a lower row id after a higher one was read.
+REREAD = dt.timedelta(minutes=10)
+CASE_OBJECT = "cases.case"
+
+
+def _day(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment).date()
+
+
+def _holding(case_id, worker_id, unit_id, since, source=None) -> CaseHolding:
+    return CaseHolding(
+        case_id=case_id,
+        worker_id=worker_id,
+        unit_id=unit_id,
+        since=since,
+        since_day=_day(since),
+        source_audit_id=source,
+    )
+
+
+def _close(holding: CaseHolding, at: dt.datetime) -> None:
+    holding.until, holding.until_day = at, _day(at)
+
+
+@transaction.atomic
+def holdings_sync() -> int:
+    """Brings CaseHolding up to date with the audit trail and the cases; returns rows written."""
+    mark, _created = SyncMark.objects.select_for_update().get_or_create(name=SYNC_NAME)
+    now = timezone.now()
+    rows = list(
+        AuditLog.objects.filter(
+            pk__gt=mark.last_audit_id,
+            object_type=CASE_OBJECT,
+            action__in=[AuditAction.CREATE, AuditAction.UPDATE],
+        )
+        .order_by("pk")
+        .values_list("pk", "at", "object_id", "action", "changes")
+    )
+    written = 0
+    if rows:
+        written += _apply(rows)
+        settled = [pk for pk, at, *_rest in rows if at < now - REREAD]
+        if settled:
+            mark.last_audit_id = max(settled)
+    written += _backfill(mark.last_case_id)
+    mark.last_case_id = Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    mark.synced_at = now
+    mark.save()
+    return written
+
+
+def _apply(rows) -> int:
+    relevant = []
+    for pk, at, object_id, action, changes in rows:
+        if not str(object_id).isdigit() or not isinstance(changes, dict):
+            continue
+        if action == AuditAction.CREATE or "pendamping" in changes or "unit" in changes:
+            relevant.append((pk, at, int(object_id), action, changes))
+    if not relevant:
+        return 0
+    seen = set(
+        CaseHolding.objects.filter(source_audit_id__in=[r[0] for r in relevant]).values_list(
+            "source_audit_id", flat=True
+        )
+    )
+    relevant = [r for r in relevant if r[0] not in seen]
+    case_ids = {r[2] for r in relevant}
+    cases = {
+        c["pk"]: c
+        for c in Case.objects.filter(pk__in=case_ids).values(
+            "pk", "received_at", "pendamping_id", "unit_id"
+        )
+    }
+    held = set(CaseHolding.objects.filter(case_id__in=case_ids).values_list("case_id", flat=True))
+    open_rows = {
+        h.case_id: h for h in CaseHolding.objects.filter(case_id__in=case_ids, until__isnull=True)
+    }
+    closed, created = [], []
+    for pk, at, case_id, action, changes in relevant:
+        case = cases.get(case_id)
+        if case is None:  # the case is gone; its audit rows stay
+            continue
+        if action == AuditAction.CREATE:
+            if case_id in held:
+                continue  # backfilled before this row was read
+            received = parse_datetime(str(changes.get("received_at", [None, ""])[1] or ""))
+            first = _holding(
+                case_id,
+                changes.get("pendamping", [None, None])[1],
+                changes.get("unit", [None, case["unit_id"]])[1],
+                received or case["received_at"],
+                source=pk,
+            )
+            created.append(first)
+            open_rows[case_id] = first
+            held.add(case_id)
+            continue
+        current = open_rows.get(case_id)
+        if current is None:
+            # A case from before the audit trail (bulk load): its first holder is the one
+            # this change replaces.
+            current = _holding(
+                case_id,
+                changes["pendamping"][0] if "pendamping" in changes else case["pendamping_id"],
+                changes["unit"][0] if "unit" in changes else case["unit_id"],
+                case["received_at"],
+            )
+            created.append(current)
+            held.add(case_id)
+        _close(current, max(at, current.since))
+        if current.pk:
+            closed.append(current)
+        following = _holding(
+            case_id,
+            changes["pendamping"][1] if "pendamping" in changes else current.worker_id,
+            changes["unit"][1] if "unit" in changes else current.unit_id,
+            current.until,
+            source=pk,
+        )
+        created.append(following)
+        open_rows[case_id] = following
+    CaseHolding.objects.bulk_update(closed, ["until", "until_day"])
+    CaseHolding.objects.bulk_create(created)
+    return len(closed) + len(created)
+
+
+def _backfill(after_case_id: int) -> int:
+    """Gives a holding to the cases that have none (loaded in bulk, without audit rows)."""
+    missing = (
+        Case.objects.filter(pk__gt=after_case_id)
+        .filter(~Exists(CaseHolding.objects.filter(case_id=OuterRef("pk"))))
+        .values_list("pk", "pendamping_id", "unit_id", "received_at")
+    )
+    batch, written = [], 0
+    for pk, worker_id, unit_id, received_at in missing.iterator(chunk_size=5000):
+        batch.append(_holding(pk, worker_id, unit_id, received_at))
+        if len(batch) == 5000:
+            written += len(CaseHolding.objects.bulk_create(batch))
+            batch = []
+    if batch:
+        written += len(CaseHolding.objects.bulk_create(batch))
+    return written

@@ -1,0 +1,827 @@
+"""Performance figures of workers, sentra and target groups, computed from the case records.
+
+Every figure is counted in SQL (GROUP BY the holder of the case, the sentra, the target group
+and the approach) from "facts": a deadline, a closing, a service, a visit, a report. Each KPI
+below defines its facts once; the same facts give the aggregate and the cases behind it
+(`kpi_cases`), so a figure and its drill-down cannot disagree.
+
+Definitions that apply to all of them:
+- Period: from the first to the last day given, both included (Asia/Jakarta).
+- Credit: a fact counts for the pendamping who held the case at that moment, and for the sentra
+  the case was in then (holdings.py, rebuilt from the audit trail). A case reassigned or
+  transferred mid-period counts for each holder for their own part; a worker who moved to
+  another sentra counts for each sentra for their time there. A case without a pendamping at
+  that moment counts for its sentra only ("belum ada pendamping").
+- Leave: a deadline (response time, aftercare visit) that fell on a day the holder was on
+  recorded leave does not count against that worker ("dimaafkan"); it still counts for the
+  sentra and the target group, whose head should have reassigned the case. A monthly report's
+  due date moves on by the worker's leave days (reports.py).
+- Reopened cases count once: "cases handled" counts distinct cases; a closing undone by
+  reopening is not a closing (the case came back), only the latest closing counts.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Case as Switch
+from django.db.models import (
+    Count,
+    DateField,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from atensi.accounts.access import workforce_leads_team, workforce_sees_all_units
+from atensi.accounts.models import Role, User
+from atensi.cases.choices import Approach, Milestone, TerminationReason
+from atensi.cases.models import AftercareVisit, Case, ServiceDelivery
+from atensi.cases.selectors import (
+    MILESTONE_FIELDS,
+    STOPPED_STAGES,
+    Status,
+    TargetTable,
+    cases_visible_to,
+)
+from atensi.organisation.models import TargetGroup, Unit
+
+from .holdings import holdings_sync
+from .models import Absence, CaseHolding, MonthlyReport, SettingKey
+from .reports import Timeliness, due_after_leave, report_due, timeliness
+from .rules import RuleBook
+from .selectors import assignment_spans, unit_on
+from .workdays import WorkCalendar, days, month_end, month_start, next_month
+
+DIMENSIONS = ("worker", "unit", "target_group", "approach")
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date  # included
+
+    def __post_init__(self):
+        if self.end < self.start:
+            raise ValueError("period ends before it starts")
+
+    @property
+    def start_at(self) -> dt.datetime:
+        return _day_start(self.start)
+
+    @property
+    def end_at(self) -> dt.datetime:
+        """The first moment after the period."""
+        return _day_start(self.end + dt.timedelta(days=1))
+
+    @classmethod
+    def month(cls, day: dt.date) -> "Period":
+        return cls(month_start(day), month_end(day))
+
+    def label(self) -> str:
+        return f"{self.start:%d-%m-%Y} – {self.end:%d-%m-%Y}"
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
+@dataclass
+class Context:
+    period: Period
+    now: dt.datetime
+    rules: RuleBook
+    targets: TargetTable
+
+    @property
+    def today(self) -> dt.date:
+        return timezone.localtime(self.now).date()
+
+
+# ---------------------------------------------------------------------------------------------
+# The KPIs and their definitions
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Kpi:
+    code: str
+    label: str
+    definition: str
+    unit: str  # "count", "percent" or "ratio"
+    by_target_group: bool = True  # reports belong to a worker, not to a target group
+
+    @property
+    def is_share(self) -> bool:
+        return self.unit in ("percent", "ratio")
+
+
+KPIS = [
+    Kpi(
+        "cases_handled",
+        _("Kasus ditangani"),
+        _(
+            "Banyaknya kasus berbeda yang dipegang (sebagai pendamping) pada suatu saat dalam "
+            "periode selagi kasus itu aktif: diterima sebelum akhir periode dan belum ditutup "
+            "sebelum awal periode. Kasus yang dibuka kembali dihitung sekali."
+        ),
+        "count",
+    ),
+    Kpi(
+        "first_contact",
+        _("Kontak pertama tepat waktu"),
+        _(
+            "Dari kasus yang batas waktu kontak pertamanya jatuh dalam periode: persentase yang "
+            "kontak pertamanya tercatat sebelum batas (target waktu respons kasus menurut "
+            "urgensi). Yang belum kontak dan lewat batas dihitung gagal; kasus yang berakhir "
+            "sebelum batas tidak dihitung. Dihitung untuk pemegang kasus saat kontak terjadi "
+            "atau, bila tidak tepat waktu, saat batas waktu."
+        ),
+        "percent",
+    ),
+    Kpi(
+        "assessment",
+        _("Asesmen selesai tepat waktu"),
+        _(
+            "Dari kasus yang batas waktu asesmennya jatuh dalam periode: persentase yang "
+            "asesmennya selesai sebelum batas (target waktu respons kasus). Aturan hitung sama "
+            "dengan kontak pertama."
+        ),
+        "percent",
+    ),
+    Kpi(
+        "plan_approved",
+        _("Rencana disetujui tepat waktu"),
+        _(
+            "Dari kasus yang batas waktu persetujuan rencana intervensinya jatuh dalam periode: "
+            "persentase yang rencananya disetujui sebelum batas (target waktu respons kasus)."
+        ),
+        "percent",
+    ),
+    Kpi(
+        "services_per_case",
+        _("Layanan per kasus"),
+        _(
+            "Banyaknya layanan ATENSI yang diberikan dalam periode pada kasus yang dipegang pada "
+            "tanggal layanan, dibagi banyaknya kasus ditangani."
+        ),
+        "ratio",
+    ),
+    Kpi(
+        "goals_met",
+        _("Ditutup dengan tujuan tercapai"),
+        _(
+            "Dari kasus yang ditutup dalam periode: persentase yang diterminasi dengan alasan "
+            "'tujuan tercapai'. Dihitung untuk pemegang kasus saat ditutup. Penutupan yang "
+            "kemudian dibatalkan karena kasus dibuka kembali tidak dihitung."
+        ),
+        "percent",
+    ),
+    Kpi(
+        "aftercare_on_time",
+        _("Bimbingan lanjut sesuai jadwal"),
+        _(
+            "Dari kunjungan bimbingan lanjut yang dijadwalkan dalam periode: persentase yang "
+            "dilaksanakan paling lambat n hari setelah jadwal (aturan aftercare_grace_days). "
+            "Kunjungan yang belum dilaksanakan dan belum lewat tenggat tidak dihitung."
+        ),
+        "percent",
+    ),
+    Kpi(
+        "reports_on_time",
+        _("Laporan bulanan tepat waktu"),
+        _(
+            "Dari laporan bulanan yang jatuh tempo dalam periode: persentase yang pertama kali "
+            "diajukan paling lambat pada batasnya (hari kerja ke-n bulan berikutnya; hari cuti "
+            "pendamping tidak dihitung). Laporan yang belum diajukan setelah batas dihitung "
+            "terlambat. Tidak ada laporan yang diharapkan untuk bulan yang seluruh hari kerjanya "
+            "cuti."
+        ),
+        "percent",
+        by_target_group=False,
+    ),
+]
+KPI_BY_CODE = {k.code: k for k in KPIS}
+MILESTONE_KPIS = {
+    "first_contact": Milestone.FIRST_CONTACT,
+    "assessment": Milestone.ASSESSMENT,
+    "plan_approved": Milestone.PLAN_APPROVED,
+}
+
+# Outcome codes of the facts, and how they enter each share.
+MET, MISSED, OVERDUE = Status.MET, Status.MISSED, Status.OVERDUE
+ON_TIME, LATE, LATE_MISSING = "on_time", "late", "missing"
+OUTCOME_LABELS = {
+    **Status.LABELS,
+    "handled": _("ditangani"),
+    "service": _("layanan"),
+    "goals_met": _("tujuan tercapai"),
+    "other": _("alasan lain"),
+    "on_time": _("tepat waktu"),
+    "late": _("terlambat"),
+    "missing": _("belum dilaksanakan, lewat tenggat"),
+    "excused": _("dimaafkan (cuti)"),
+}
+SUCCESS = {
+    "first_contact": {MET},
+    "assessment": {MET},
+    "plan_approved": {MET},
+    "goals_met": {"goals_met"},
+    "aftercare_on_time": {ON_TIME},
+    "reports_on_time": {Timeliness.ON_TIME},
+}
+JUDGED = {
+    "first_contact": {MET, MISSED, OVERDUE},
+    "assessment": {MET, MISSED, OVERDUE},
+    "plan_approved": {MET, MISSED, OVERDUE},
+    "goals_met": {"goals_met", "other"},
+    "aftercare_on_time": {ON_TIME, LATE, LATE_MISSING},
+    "reports_on_time": {Timeliness.ON_TIME, Timeliness.LATE, Timeliness.OVERDUE},
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Facts: one queryset per KPI with g_worker, g_unit, g_target_group, g_approach, g_case,
+# outcome and excused
+# ---------------------------------------------------------------------------------------------
+
+HOLDING_DIMS = {
+    "g_worker": F("worker_id"),
+    "g_unit": F("unit_id"),
+    "g_target_group": F("case__target_group"),
+    "g_approach": F("case__approach"),
+    "g_case": F("case_id"),
+}
+# Facts read from a case's part (services, visits) reach the holding through the case.
+PART_DIMS = {
+    "g_worker": F("case__holdings__worker_id"),
+    "g_unit": F("case__holdings__unit_id"),
+    "g_target_group": F("case__target_group"),
+    "g_approach": F("case__approach"),
+    "g_case": F("case_id"),
+}
+
+
+def _held_at(moment) -> Q:
+    """Holdings open at `moment` (an expression over the holding's row)."""
+    return Q(since__lte=moment) & (Q(until__isnull=True) | Q(until__gt=moment))
+
+
+def _absent(worker_ref: str, day_ref: str) -> Exists:
+    return Exists(
+        Absence.objects.filter(
+            worker_id=OuterRef(worker_ref),
+            cancelled_at__isnull=True,
+            starts_on__lte=OuterRef(day_ref),
+            ends_on__gte=OuterRef(day_ref),
+        )
+    )
+
+
+def _facts_handled(ctx: Context) -> QuerySet:
+    p = ctx.period
+    return (
+        CaseHolding.objects.filter(since__lt=p.end_at, case__received_at__lt=p.end_at)
+        .filter(Q(until__isnull=True) | Q(until__gt=p.start_at))
+        .filter(Q(case__closed_at__isnull=True) | Q(case__closed_at__gte=p.start_at))
+        .annotate(**HOLDING_DIMS, outcome=Value("handled"), excused=Value(False))
+    )
+
+
+def due_expression(targets: TargetTable, milestone: str, prefix: str = "case__"):
+    """Returns the SQL deadline of a milestone: receipt + the target valid at the receipt.
+
+    Built from the response-time rules' own windows (cases.selectors.TargetTable), so a
+    referral is judged by the same target as on the case page.
+    """
+    received = F(f"{prefix}received_at")
+    whens = []
+    for urgency in targets.urgencies(milestone):
+        for start, end, hours in targets.windows(urgency, milestone):
+            condition = Q(**{f"{prefix}urgency": urgency, f"{prefix}received_at__gte": start})
+            if end is not None:
+                condition &= Q(**{f"{prefix}received_at__lt": end})
+            whens.append(
+                When(
+                    condition,
+                    then=ExpressionWrapper(
+                        received + Value(dt.timedelta(hours=hours)), output_field=DateTimeField()
+                    ),
+                )
+            )
+    if not whens:
+        return Value(None, output_field=DateTimeField())
+    return Switch(*whens, default=Value(None), output_field=DateTimeField())
+
+
+def status_expression(reached: str, now: dt.datetime, prefix: str = "case__"):
+    """Returns the SQL form of cases.selectors' milestone judgement (met, missed, ...).
+
+    Same rule as cases.selectors._status, checked against it by the tests: reached by the
+    deadline is met, later is missed; a case that ended (terminated) after its deadline
+    without reaching it missed it, before it skipped it; otherwise overdue once past, pending
+    before.
+    """
+    reached_f = f"{prefix}{reached}"
+    stopped = Q(**{f"{prefix}stage__in": list(STOPPED_STAGES)})
+    terminated = f"{prefix}terminated_at"
+    return Switch(
+        When(Q(**{f"{reached_f}__isnull": False, f"{reached_f}__lte": F("due")}), then=Value(MET)),
+        When(Q(**{f"{reached_f}__isnull": False}), then=Value(MISSED)),
+        When(stopped & Q(**{f"{terminated}__isnull": True}) & Q(due__lt=now), then=Value(MISSED)),
+        When(stopped & Q(**{f"{terminated}__gt": F("due")}), then=Value(MISSED)),
+        When(stopped, then=Value(Status.SKIPPED)),
+        When(due__lt=now, then=Value(OVERDUE)),
+        default=Value(Status.PENDING),
+    )
+
+
+def _facts_milestone(ctx: Context, milestone: str) -> QuerySet:
+    p = ctx.period
+    reached = MILESTONE_FIELDS[milestone]
+    reached_f = f"case__{reached}"
+    return (
+        CaseHolding.objects.annotate(due=due_expression(ctx.targets, milestone))
+        .filter(due__gte=p.start_at, due__lt=p.end_at)
+        .annotate(
+            # The moment the outcome was settled: when reached in time, else the deadline.
+            settled=Switch(
+                When(
+                    Q(**{f"{reached_f}__isnull": False, f"{reached_f}__lte": F("due")}),
+                    then=F(reached_f),
+                ),
+                default=F("due"),
+                output_field=DateTimeField(),
+            ),
+            due_day=TruncDate("due", tzinfo=timezone.get_current_timezone()),
+        )
+        .filter(_held_at(F("settled")))
+        .annotate(
+            **HOLDING_DIMS,
+            outcome=status_expression(reached, ctx.now),
+            excused=_absent("worker_id", "due_day"),
+        )
+    )
+
+
+def _facts_closed(ctx: Context) -> QuerySet:
+    p = ctx.period
+    return (
+        CaseHolding.objects.filter(case__closed_at__gte=p.start_at, case__closed_at__lt=p.end_at)
+        .filter(_held_at(F("case__closed_at")))
+        .annotate(
+            **HOLDING_DIMS,
+            outcome=Switch(
+                When(case__termination_reason=TerminationReason.GOALS_MET, then=Value("goals_met")),
+                default=Value("other"),
+            ),
+            excused=Value(False),
+        )
+    )
+
+
+def _held_on_day(day_field: str) -> Q:
+    return Q(case__holdings__since_day__lte=F(day_field)) & (
+        Q(case__holdings__until_day__isnull=True) | Q(case__holdings__until_day__gt=F(day_field))
+    )
+
+
+def _facts_services(ctx: Context) -> QuerySet:
+    p = ctx.period
+    return ServiceDelivery.objects.filter(
+        _held_on_day("delivered_on"), delivered_on__gte=p.start, delivered_on__lte=p.end
+    ).annotate(**PART_DIMS, outcome=Value("service"), excused=Value(False))
+
+
+def _facts_aftercare(ctx: Context) -> QuerySet:
+    p = ctx.period
+    grace = dt.timedelta(days=ctx.rules.setting_int(SettingKey.AFTERCARE_GRACE_DAYS))
+    deadline = ExpressionWrapper(F("scheduled_for") + Value(grace), output_field=DateField())
+    return (
+        AftercareVisit.objects.filter(
+            _held_on_day("scheduled_for"),
+            scheduled_for__gte=p.start,
+            scheduled_for__lte=min(p.end, ctx.today),
+        )
+        .annotate(
+            deadline=deadline,
+            done_day=TruncDate("done_at", tzinfo=timezone.get_current_timezone()),
+        )
+        .annotate(
+            **PART_DIMS,
+            outcome=Switch(
+                When(done_at__isnull=False, done_day__lte=F("deadline"), then=Value(ON_TIME)),
+                When(done_at__isnull=False, then=Value(LATE)),
+                When(deadline__lt=ctx.today, then=Value(LATE_MISSING)),
+                default=Value(Status.PENDING),
+            ),
+        )
+        .annotate(excused=_absent("g_worker", "scheduled_for"))
+    )
+
+
+FACTS: dict[str, Callable[[Context], QuerySet]] = {
+    "cases_handled": _facts_handled,
+    "first_contact": lambda ctx: _facts_milestone(ctx, Milestone.FIRST_CONTACT),
+    "assessment": lambda ctx: _facts_milestone(ctx, Milestone.ASSESSMENT),
+    "plan_approved": lambda ctx: _facts_milestone(ctx, Milestone.PLAN_APPROVED),
+    "services_per_case": _facts_services,
+    "goals_met": _facts_closed,
+    "aftercare_on_time": _facts_aftercare,
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Scope and filters
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    worker: int | None = None
+    unit: int | None = None
+    target_group: str | None = None
+    approach: str | None = None
+    # Drill-down of a cell with no pendamping ("belum ada pendamping").
+    unassigned: bool = False
+
+    def q(self) -> Q:
+        q = Q()
+        if self.unassigned:
+            q &= Q(g_worker__isnull=True)
+        elif self.worker is not None:
+            q &= Q(g_worker=self.worker)
+        if self.unit is not None:
+            q &= Q(g_unit=self.unit)
+        if self.target_group:
+            q &= Q(g_target_group=self.target_group)
+        if self.approach:
+            q &= Q(g_approach=self.approach)
+        return q
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which facts may be counted: all (no limit), one sentra's, or one worker's."""
+
+    unit: int | None = None
+    worker: int | None = None
+
+    def q(self) -> Q:
+        q = Q()
+        if self.unit is not None:
+            q &= Q(g_unit=self.unit)
+        if self.worker is not None:
+            q &= Q(g_worker=self.worker)
+        return q
+
+
+EVERYWHERE = Scope()
+
+
+def scope_for(user) -> Scope | None:
+    """Returns which facts `user` may count (None: none): all, their sentra's, or their own."""
+    if workforce_sees_all_units(user):
+        return EVERYWHERE
+    if workforce_leads_team(user):
+        return Scope(unit=user.unit_id)
+    if user.is_authenticated and user.is_active and user.role == Role.PENDAMPING:
+        return Scope(worker=user.pk)
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Figure:
+    kpi: Kpi
+    counts: dict[str, int] = field(default_factory=dict)
+    by_worker: bool = False
+    handled: int = 0  # for services per case
+
+    def n(self, outcome: str) -> int:
+        return self.counts.get(outcome, 0)
+
+    @property
+    def excused(self) -> int:
+        return sum(n for k, n in self.counts.items() if k.endswith(":excused"))
+
+    def _judged(self) -> int:
+        judged = JUDGED[self.kpi.code]
+        total = sum(self.n(o) for o in judged)
+        if not self.by_worker:
+            # Leave excuses a worker, not the sentra: the excused failures count here.
+            total += sum(self.n(f"{o}:excused") for o in judged - SUCCESS[self.kpi.code])
+        return total
+
+    @property
+    def denominator(self) -> int:
+        if self.kpi.code == "cases_handled":
+            return 1
+        if self.kpi.code == "services_per_case":
+            return self.handled
+        return self._judged()
+
+    @property
+    def numerator(self) -> int:
+        if self.kpi.code == "cases_handled":
+            return self.n("handled")
+        if self.kpi.code == "services_per_case":
+            return self.n("service")
+        return sum(self.n(o) for o in SUCCESS[self.kpi.code])
+
+    @property
+    def value(self) -> float | None:
+        if self.kpi.code == "cases_handled":
+            return float(self.numerator)
+        if not self.denominator:
+            return None
+        ratio = self.numerator / self.denominator
+        return round(ratio * 100, 1) if self.kpi.unit == "percent" else round(ratio, 2)
+
+    def display(self) -> str:
+        value = self.value
+        if value is None:
+            return "–"
+        if self.kpi.unit == "count":
+            return f"{int(value):,}".replace(",", ".")
+        text = f"{value:.1f}" if self.kpi.unit == "percent" else f"{value:.2f}"
+        return text.replace(".", ",") + (" %" if self.kpi.unit == "percent" else "")
+
+
+@dataclass
+class KpiRow:
+    key: dict  # dimension → value
+    figures: dict[str, Figure]
+    labels: dict = field(default_factory=dict)
+
+    def __getitem__(self, code: str) -> Figure:
+        return self.figures[code]
+
+
+def _context(period: Period, now: dt.datetime | None) -> Context:
+    now = now or timezone.now()
+    return Context(
+        period=period,
+        now=now,
+        rules=RuleBook(timezone.localtime(now).date()),
+        targets=TargetTable(),
+    )
+
+
+def _counts(qs: QuerySet, dims: tuple[str, ...], kpi_code: str) -> dict[tuple, dict[str, int]]:
+    group = [f"g_{d}" for d in dims]
+    measure = Count("g_case", distinct=True) if kpi_code == "cases_handled" else Count("pk")
+    rows = qs.order_by().values(*group, "outcome", "excused").annotate(n=measure)
+    out: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    failures = JUDGED.get(kpi_code, set()) - SUCCESS.get(kpi_code, set())
+    for row in rows:
+        key = tuple(row[g] for g in group)
+        outcome = row["outcome"]
+        if row["excused"] and outcome in failures:
+            outcome += ":excused"
+        out[key][outcome] += row["n"]
+    return out
+
+
+def kpi_table(
+    user,
+    period: Period,
+    *,
+    by: Iterable[str] = ("worker",),
+    filters: Filters = Filters(),
+    kpis: Iterable[str] | None = None,
+    now: dt.datetime | None = None,
+) -> list[KpiRow]:
+    """Returns the KPIs over `period`, one row per group of `by` (worker, unit, target_group,
+    approach), within what `user` may see. One aggregate query per KPI.
+    """
+    scope = scope_for(user)
+    if scope is None:
+        return []
+    return scoped_table(scope, period, by=by, filters=filters, kpis=kpis, now=now)
+
+
+def scoped_table(
+    scope: Scope,
+    period: Period,
+    *,
+    by: Iterable[str],
+    filters: Filters = Filters(),
+    kpis: Iterable[str] | None = None,
+    now: dt.datetime | None = None,
+) -> list[KpiRow]:
+    """kpi_table over the facts that `scope` lets through."""
+    by = tuple(d for d in DIMENSIONS if d in set(by))
+    if not by:
+        raise ValueError("group by at least one of " + ", ".join(DIMENSIONS))
+    codes = list(kpis) if kpis is not None else [k.code for k in KPIS]
+    holdings_sync()
+    ctx = _context(period, now)
+    by_worker = "worker" in by
+    counts: dict[str, dict[tuple, dict[str, int]]] = {}
+    needed = set(codes) | ({"cases_handled"} if "services_per_case" in codes else set())
+    for code in sorted(needed):
+        if code == "reports_on_time":
+            continue
+        qs = FACTS[code](ctx).filter(scope.q() & filters.q())
+        counts[code] = _counts(qs, by, code)
+    if "reports_on_time" in codes and not (set(by) & {"target_group", "approach"}):
+        counts["reports_on_time"] = _report_counts(scope, ctx, by, filters)
+    keys = sorted({key for table in counts.values() for key in table}, key=_sort_key)
+    rows = []
+    for key in keys:
+        figures = {}
+        for code in codes:
+            figure = Figure(KPI_BY_CODE[code], dict(counts.get(code, {}).get(key, {})), by_worker)
+            if code == "services_per_case":
+                figure.handled = counts["cases_handled"].get(key, {}).get("handled", 0)
+            figures[code] = figure
+        rows.append(KpiRow(key=dict(zip(by, key, strict=True)), figures=figures))
+    _label(rows)
+    return rows
+
+
+def _sort_key(key: tuple) -> tuple:
+    return tuple((v is None, "" if v is None else str(v)) for v in key)
+
+
+def _label(rows: list[KpiRow]) -> None:
+    """Adds names for the ids in each row's key (two queries)."""
+    worker_ids = {r.key.get("worker") for r in rows} - {None}
+    unit_ids = {r.key.get("unit") for r in rows} - {None}
+    workers = {u.pk: u for u in User.objects.filter(pk__in=worker_ids)}
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=unit_ids)}
+    groups = dict(TargetGroup.choices)
+    approaches = dict(Approach.choices)
+    for row in rows:
+        if "worker" in row.key:
+            worker = workers.get(row.key["worker"])
+            row.labels["worker"] = str(worker) if worker else _("Belum ada pendamping")
+            row.labels["worker_obj"] = worker
+        if "unit" in row.key:
+            unit = units.get(row.key["unit"])
+            row.labels["unit"] = unit.name if unit else "–"
+        if "target_group" in row.key:
+            row.labels["target_group"] = groups.get(
+                row.key["target_group"], row.key["target_group"]
+            )
+        if "approach" in row.key:
+            row.labels["approach"] = approaches.get(row.key["approach"], row.key["approach"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Monthly reports on time
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportFact:
+    worker_id: int
+    unit_id: int
+    month: dt.date
+    due: dt.date  # after leave
+    outcome: str
+    report_id: int | None
+
+
+def report_facts(scope: Scope, ctx: Context, filters: Filters = Filters()) -> list[ReportFact]:
+    """Returns, per pendamping and month, whether the report due in the period came on time.
+
+    Months are expected from a pendamping while they belonged to a unit (assignment history)
+    and had at least one working day without leave.
+    """
+    p = ctx.period
+    only_worker = scope.worker if scope.worker is not None else filters.worker
+    only_units = {u for u in (scope.unit, filters.unit) if u is not None}
+    if len(only_units) > 1 or (
+        scope.worker is not None and filters.worker not in (None, scope.worker)
+    ):
+        return []
+    workers = User.objects.filter(role=Role.PENDAMPING)
+    if only_worker is not None:
+        workers = workers.filter(pk=only_worker)
+    if only_units:
+        (unit_id,) = only_units
+        workers = workers.filter(Q(unit_id=unit_id) | Q(assignments__unit_id=unit_id)).distinct()
+    workers = list(workers.only("pk", "unit_id", "date_joined"))
+    spans = assignment_spans(workers)
+    first_month = month_start(p.start - dt.timedelta(days=62))
+    months = []
+    month = first_month
+    while month <= p.end:
+        months.append(month)
+        month = next_month(month)
+    horizon = p.end + dt.timedelta(days=400)
+    absences: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+    for absent_id, starts_on, ends_on in Absence.objects.filter(
+        worker_id__in=[w.pk for w in workers],
+        cancelled_at__isnull=True,
+        starts_on__lte=horizon,
+        ends_on__gte=first_month,
+    ).values_list("worker_id", "starts_on", "ends_on"):
+        absences[absent_id].append((starts_on, ends_on))
+    reports = {
+        (worker_id, month): (pk, unit_id, submitted)
+        for pk, worker_id, month, unit_id, submitted in MonthlyReport.objects.filter(
+            worker__in=[w.pk for w in workers], month__gte=first_month, month__lte=p.end
+        )
+        .order_by()
+        .values_list("pk", "worker_id", "month", "unit_id", "first_submitted_at")
+    }
+    calendar = WorkCalendar()
+    # Per month: its working days, and the due date for a worker without leave.
+    plan = {}
+    for month in months:
+        rules = ctx.rules.on(next_month(month))
+        plan[month] = (
+            calendar.working_days(month, month_end(month)),
+            rules.setting_int(SettingKey.REPORT_DUE_WORKING_DAY),
+            report_due(0, month, rules=rules, calendar=calendar, away=set())[0],
+        )
+    facts = []
+    zone = timezone.get_current_timezone()
+    for worker in workers:
+        own = absences.get(worker.pk, [])
+        away_all = {d for first, last in own for d in days(max(first, first_month), last)}
+        for month in months:
+            working, n, due = plan[month]
+            last = month_end(month)
+            unit_id = unit_on(spans[worker.pk], last) or unit_on(spans[worker.pk], month)
+            if unit_id is None:
+                continue  # not in any unit that month
+            report = reports.get((worker.pk, month))
+            if own:
+                if report is None and working and all(d in away_all for d in working):
+                    continue  # on leave the whole month: no report expected
+                due = due_after_leave(calendar, next_month(month), n, due, away_all)
+            if p.start <= due <= p.end:
+                report_id, report_unit, submitted = report or (None, unit_id, None)
+                outcome = timeliness(submitted, due, ctx.today, zone=zone)
+                facts.append(ReportFact(worker.pk, report_unit, month, due, outcome, report_id))
+    return [f for f in facts if not only_units or f.unit_id in only_units]
+
+
+def _report_counts(scope: Scope, ctx: Context, by, filters: Filters) -> dict[tuple, dict[str, int]]:
+    out: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for fact in report_facts(scope, ctx, filters):
+        values = {"worker": fact.worker_id, "unit": fact.unit_id}
+        out[tuple(values[d] for d in by)][fact.outcome] += 1
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Drill-down: the cases behind a figure
+# ---------------------------------------------------------------------------------------------
+
+
+def kpi_cases(
+    user,
+    code: str,
+    period: Period,
+    *,
+    filters: Filters = Filters(),
+    outcome: str | None = None,
+    now: dt.datetime | None = None,
+) -> QuerySet[Case]:
+    """Returns the cases behind one KPI figure (optionally one outcome), within the user's cases.
+
+    `outcome` "excused" gives the facts excused by leave. Monthly reports have no cases: use
+    `kpi_reports`.
+    """
+    if code not in FACTS:
+        raise KeyError(code)
+    scope = scope_for(user)
+    if scope is None:
+        return Case.objects.none()
+    holdings_sync()
+    ctx = _context(period, now)
+    facts = FACTS[code](ctx).filter(scope.q() & filters.q())
+    if outcome == "excused":
+        facts = facts.filter(excused=True)
+    elif outcome:
+        facts = facts.filter(outcome=outcome)
+    return cases_visible_to(user).filter(pk__in=facts.order_by().values("g_case"))
+
+
+def kpi_reports(
+    user, period: Period, *, filters: Filters = Filters(), now: dt.datetime | None = None
+) -> list[ReportFact]:
+    """Returns the monthly reports (and missing ones) behind the reports-on-time figure."""
+    scope = scope_for(user)
+    if scope is None:
+        return []
+    return report_facts(scope, _context(period, now), filters)
