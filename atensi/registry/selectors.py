@@ -1,6 +1,7 @@
 """Reads of the registry that depend on who asks. Access rules for persons live here only."""
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
@@ -58,15 +59,31 @@ def person_get(user, pk) -> Person:
         raise NotFound(_("Orang tidak ditemukan.")) from None
 
 
-# Enough candidates to rank well, few enough to fetch in one query at national scale.
+# Enough candidates to rank well, few enough to fetch and rank within the latency budget.
 _CANDIDATE_LIMIT = 2000
+# Name keys are counted up to this many persons to find the rarest one to start from; past it
+# a key is common either way (Muhammad, Siti and Sri each hold tens of thousands at 10^6).
+_KEY_COUNT_LIMIT = 20000
+# Persons one search may match nationwide before the user's scope is applied. Only a lone
+# very common word reaches it (Muhammad: 54,000 at 10^6); a user who sees one sentra may then
+# get fewer of its Muhammads than there are, a word more narrows it down.
+_MATCH_LIMIT = 50000
+# A word misspelt in its first consonants is looked for only beside a word this rare: beside
+# a common one (Siti) every name with the same first letter would have to be checked.
+_FIRST_LETTER_LIMIT = 2000
+# Similarity (0–100) of a found name to the name typed at which the search stops widening:
+# one slip in a name of ten letters or more.
+_CLOSE_ENOUGH = 90
 
 
 def person_search(persons: QuerySet[Person], query: str, *, limit: int = 50) -> list[Person]:
     """Finds persons by exact NIK, No. KK or registry number, or by a spelling-tolerant name.
 
-    Name search keeps persons whose names hold a key of every word typed; when that finds too
-    few (a typo that changes a consonant), persons matching any word are ranked instead.
+    Name search looks for persons whose names hold the key of every word typed. When that finds
+    too few, and nothing within a slip of the name typed, a word may be misspelt beyond its key
+    (Suratman typed Suatman): then persons matching all the other words are taken, if only one
+    other word, provided they also hold a word starting like the misspelt one. The candidates
+    are ranked by fuzzy similarity.
     """
     query = (query or "").strip()
     if not query:
@@ -83,25 +100,161 @@ def person_search(persons: QuerySet[Person], query: str, *, limit: int = 50) -> 
     keys = [k for k in keys if k]
     if not keys:
         return []
-    everyone = persons
-    for key in keys:
-        persons = persons.filter(id__in=PersonNameToken.objects.filter(key=key).values("person_id"))
-    candidates = list(
-        persons.only("id", "full_name", "name_normalized", "aliases")[:_CANDIDATE_LIMIT]
-    )
-    if len(candidates) < limit and len(keys) > 1:
-        seen = {p.id for p in candidates}
-        extra = everyone.filter(
-            id__in=PersonNameToken.objects.filter(key__in=keys).values("person_id")
-        ).only("id", "full_name", "name_normalized", "aliases")[:_CANDIDATE_LIMIT]
-        candidates += [p for p in extra if p.id not in seen]
-
     wanted = normalize_name(query)
+    stages = _name_search_stages(keys)
+    sizes = _key_sizes([search for stage in stages for search in stage])
+    candidates: dict[int, tuple] = {}
+    for stage in stages:
+        searches = [s for s in stage if _affordable(s, sizes)]
+        if searches:
+            _add_candidates(candidates, persons, searches, sizes)
+        # enough, or the name typed (give or take a slip): looser searches would add only noise
+        if len(candidates) >= limit or any(
+            fuzz.ratio(wanted, row[2]) >= _CLOSE_ENOUGH for row in candidates.values()
+        ):
+            break
 
-    def score(person: Person) -> float:
-        names = [person.name_normalized, *(normalize_name(a) for a in person.aliases or [])]
-        return max(fuzz.token_set_ratio(wanted, n) + fuzz.ratio(wanted, n) / 10 for n in names)
+    def score(row: tuple) -> float:
+        # token_set_ratio forgives words left out of the query; token_sort_ratio keeps a
+        # one-word name that merely shares a word from outranking the person with both words
+        _pk, _full_name, name_normalized, aliases = row
+        names = [name_normalized, *(normalize_name(a) for a in aliases or [])]
+        return max(
+            fuzz.token_set_ratio(wanted, n) + fuzz.token_sort_ratio(wanted, n) for n in names
+        )
 
-    ranked = sorted(candidates, key=lambda p: (-score(p), p.full_name, p.id))[:limit]
-    by_id = persons.model.objects.select_related("unit", "village").in_bulk([p.id for p in ranked])
-    return [by_id[p.id] for p in ranked]
+    ranked = sorted(candidates.values(), key=lambda r: (-score(r), r[1], r[0]))[:limit]
+    by_id = persons.model.objects.select_related("unit", "village").in_bulk([r[0] for r in ranked])
+    return [by_id[r[0]] for r in ranked]
+
+
+def _name_search_stages(keys: list[str]) -> list[list[tuple[list[str], list[str]]]]:
+    """Returns the searches to try in turn, each a list of (keys required, key prefixes required).
+
+    1. every key; 2. every key but one, the left-out word narrowed by the first two letters of
+    its key when only one other word remains (Sumarmi/Sumarni: smrm/smrn); 3. with two words,
+    the left-out word narrowed by its first letter only (Suratman/Suatman: srtmn/stmn), when
+    the other word is rare enough (_FIRST_LETTER_LIMIT).
+    """
+    all_but_one = []
+    first_letter = []
+    for left_out in keys:
+        others = [k for k in keys if k != left_out]
+        if len(others) >= 2:
+            all_but_one.append((others, []))
+        else:
+            all_but_one.append((others, [left_out[:2]]))
+            if others and len(left_out) > 1:
+                first_letter.append((others, [left_out[:1]]))
+    return [s for s in ([(keys, [])], all_but_one, first_letter) if s]
+
+
+def _affordable(search: tuple[list[str], list[str]], sizes: dict[str, int]) -> bool:
+    required, prefixes = search
+    if any(len(p) == 1 for p in prefixes) and required:
+        return min(_count_of(sizes, k) for k in required) <= _FIRST_LETTER_LIMIT
+    return True
+
+
+def _prefix_range(prefix: str) -> tuple[str, str]:
+    return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def _key_sizes(searches: list[tuple[list[str], list[str]]]) -> dict[str, int]:
+    """Counts the persons holding each key or key prefix, up to _KEY_COUNT_LIMIT, in one query.
+
+    Only searches with more than one condition need the counts (to pick where to start).
+    One-letter prefixes are not counted: they always pass the limit.
+    """
+    keys, prefixes = set(), set()
+    for required, wanted_prefixes in searches:
+        if len(required) + len(wanted_prefixes) > 1:
+            keys.update(required)
+            prefixes.update(p for p in wanted_prefixes if len(p) > 1)
+    if not keys and not prefixes:
+        return {}
+    table = connection.ops.quote_name(PersonNameToken._meta.db_table)
+    column = connection.ops.quote_name("key")
+    conditions = [(k, f"{column} = %s", [k]) for k in sorted(keys)]
+    conditions += [
+        (f"{p}*", f"{column} >= %s AND {column} < %s", list(_prefix_range(p)))
+        for p in sorted(prefixes)
+    ]
+    sql = " UNION ALL ".join(
+        f"SELECT {i}, COUNT(*) FROM (SELECT 1 FROM {table} WHERE {where} "
+        f"LIMIT {_KEY_COUNT_LIMIT}) AS k{i}"
+        for i, (_label, where, _params) in enumerate(conditions)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for _l, _w, params in conditions for value in params])
+        counts = dict(cursor.fetchall())
+    return {label: counts[i] for i, (label, _w, _p) in enumerate(conditions)}
+
+
+def _count_of(sizes: dict[str, int], label: str) -> int:
+    return sizes.get(label, _KEY_COUNT_LIMIT)
+
+
+def _holding(
+    persons: QuerySet[Person], keys: list[str], prefixes: list[str], sizes: dict[str, int]
+) -> QuerySet[Person]:
+    """Returns the persons whose name holds every key and a key starting with every prefix.
+
+    The keys are matched in the name-key table alone, before any person row is read: starting
+    from the smallest list of persons, the others are checked per person through the
+    (key, person) index. Starting from a common key (Muhammad) instead of a rare one, or reading
+    each person's row to test the next key, costs tens of times more at national scale.
+    """
+    lists = [(_count_of(sizes, k), k, False) for k in keys]
+    lists += [(_count_of(sizes, f"{p}*"), p, True) for p in prefixes]
+    if not lists:
+        return persons.none()
+    lists.sort()
+    _size, first, is_prefix = lists[0]
+    if is_prefix:
+        low, high = _prefix_range(first)
+        matched = PersonNameToken.objects.filter(key__gte=low, key__lt=high)
+    else:
+        matched = PersonNameToken.objects.filter(key=first)
+    same_person = PersonNameToken.objects.filter(person_id=OuterRef("person_id"))
+    for _size, value, is_prefix in lists[1:]:
+        if not is_prefix:
+            condition = Q(key=value)
+        elif connection.vendor == "postgresql":
+            # a range PostgreSQL reads once from the key index and hashes; LIKE it could not
+            # take from the index (not a "C" collation) and would read the whole table
+            low, high = _prefix_range(value)
+            condition = Q(key__gte=low, key__lt=high)
+        else:
+            # SQLite would walk the whole range of keys for every person; LIKE, which it
+            # cannot take from the key index, makes it read each person's two or three keys
+            condition = Q(key__startswith=value)
+        matched = matched.filter(Exists(same_person.filter(condition)))
+    # The limit keeps the list a list: without it PostgreSQL merges it into the outer query
+    # and, to reach that query's limit, walks the whole person table in id order.
+    return persons.filter(id__in=matched.values("person_id")[:_MATCH_LIMIT])
+
+
+def _add_candidates(
+    candidates: dict[int, tuple],
+    persons: QuerySet[Person],
+    searches: list[tuple[list[str], list[str]]],
+    sizes: dict[str, int],
+) -> None:
+    """Adds the persons the searches find, in one query; the narrowest search goes first."""
+
+    def narrowness(search):
+        required, prefixes = search
+        return min(
+            [_count_of(sizes, k) for k in required] + [_count_of(sizes, f"{p}*") for p in prefixes]
+        )
+
+    fields = ("id", "full_name", "name_normalized", "aliases")
+    parts = [
+        _holding(persons, required, prefixes, sizes).order_by().values_list(*fields)
+        for required, prefixes in sorted(searches, key=narrowness)
+    ]
+    # UNION ALL with one limit: the database stops as soon as enough persons are found
+    found = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    for row in found[:_CANDIDATE_LIMIT]:
+        candidates.setdefault(row[0], row)
