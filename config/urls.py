@@ -9,6 +9,7 @@ urlpatterns = [
     path("akun/", include("atensi.accounts.urls")),
     path("registri/", include("atensi.registry.urls")),
     path("kasus/", include("atensi.cases.urls")),
+    path("anggaran/", include("atensi.budget.urls")),
     path("tenaga/", include("atensi.workforce.urls")),
     path("wilayah/", include("atensi.organisation.urls")),
     path("audit/", include("atensi.common.urls")),
