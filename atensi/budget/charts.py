@@ -191,11 +191,13 @@ def ranking_chart(
     *,
     title: str = "",
     highlight: int = 5,
+    highlight_codes: set[str] | None = None,
     width: int = 560,
     bar: int = 15,
     minimum: Decimal | None = None,
 ):
-    """Horizontal bars of ranked satker (figures.rankings rows); the first `highlight` stand out.
+    """Horizontal bars of ranked satker (figures.rankings rows); the first `highlight` stand out,
+    or the satker in `highlight_codes` when given (e.g. the award winners among all satker).
 
     Bars start at `minimum` (default: a round number below the lowest value) so that close
     scores can be told apart; the axis says where it starts.
@@ -221,7 +223,11 @@ def ranking_chart(
 
     for index, (row, value) in enumerate(zip(ranked, values, strict=True)):
         y = top + index * (bar + gap)
-        colour = HIGHLIGHT if row.get("rank") and row["rank"] <= highlight else REAL
+        if highlight_codes is not None:
+            marked = row["code"] in highlight_codes
+        else:
+            marked = bool(row.get("rank")) and row["rank"] <= highlight
+        colour = HIGHLIGHT if marked else REAL
         label = f"{row['rank']}. {_short(row.get('name') or row['code'])}"
         chart.add(Text(label_w - 6, y + bar - 4, label, 10, "end", INK, colour == HIGHLIGHT))
         chart.add(Rect(label_w, y, w_of(value), bar, colour))

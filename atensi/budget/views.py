@@ -279,7 +279,11 @@ def rankings(request):
         "ikpa": _("Peringkat menurut nilai IKPA"),
         "nka": _("Peringkat menurut nilai kinerja anggaran (NKA)"),
     }
-    chart = charts.ranking_chart(result["ranking"], title=titles[by])
+    buttons = {"realisasi": _("Realisasi"), "ikpa": _("IKPA"), "nka": _("NKA")}
+    awarded = set()
+    if result["awards"] and by == result["awards"]["by"]:
+        awarded = {row["code"] for row in result["awards"]["top"]}
+    chart = charts.ranking_chart(result["ranking"], title=titles[by], highlight_codes=awarded)
     rules = fig.rules_for(period.ta)
     keys = sorted({k for row in result["ranking"] for k in row["provisional"]})
     return render(
@@ -290,7 +294,9 @@ def rankings(request):
             "period": period,
             "by": by,
             "by_param": {"by": by},
-            "bases": [(b, titles[b]) for b in fig.RANK_BASES],
+            "title": titles[by],
+            "bases": [(b, buttons[b]) for b in fig.RANK_BASES],
+            "awarded": awarded,
             "result": result,
             "chart": mark_safe(charts.svg(chart)),  # noqa: S308 -- built by charts.svg
             "award_basis": fig.award_basis(period.ta),
@@ -436,7 +442,9 @@ def blokir_list(request):
             "form": form,
             "rows": rows,
             "active_total": sum(b.amount for b in rows if b.released_on is None),
-            "release_form": BlokirReleaseForm(initial={"released_on": timezone.localdate()})
+            "release_form": BlokirReleaseForm(
+                initial={"released_on": min(timezone.localdate(), dt.date(period.ta, 12, 31))}
+            )
             if importer
             else None,
         },

@@ -44,10 +44,16 @@ def client_for(client):
 
 @pytest.fixture
 def demo(admin_user):
-    budget_demo_load(actor=admin_user, years=(2023, 2024, 2025))
+    """TA 2024 and the allocation of 2025 (its "next year")."""
+    budget_demo_load(actor=admin_user, years=(2024, 2025))
 
 
-def test_the_2023_report_gives_the_public_allocation(demo, analyst_anak):
+@pytest.fixture
+def demo_2023(admin_user):
+    budget_demo_load(actor=admin_user, years=(2023,))
+
+
+def test_the_2023_report_gives_the_public_allocation(demo_2023, analyst_anak):
     report = annual_report_for(analyst_anak, 2023)
     assert report.eselon1.pagu == 1_228_603_927_000
     assert report.upt == {**report.upt, "satker": 31, "pagu": 871_903_927_000}
@@ -72,7 +78,7 @@ def test_the_2024_report_gives_the_public_realisation_blokir_and_awards(demo, an
     assert report.next_year["targets"], "the next year's RO targets per target group"
 
 
-def test_the_report_page_shows_the_public_figures(demo, client_for, analyst_anak):
+def test_the_report_page_shows_the_public_figures(demo, demo_2023, client_for, analyst_anak):
     page = client_for(analyst_anak).get("/anggaran/laporan/?ta=2024").content.decode()
     assert "98,30 %" in page
     assert "Rp 1.300.000.000" in page
@@ -85,7 +91,7 @@ def test_the_report_page_shows_the_public_figures(demo, client_for, analyst_anak
         assert amount in page_2023
 
 
-def test_the_pdf_is_a_pdf_with_the_totals_and_the_charts(demo, analyst_anak):
+def test_the_pdf_is_a_pdf_with_the_totals_and_the_charts(demo, demo_2023, analyst_anak):
     report = annual_report_for(analyst_anak, 2024)
     data = annual_report_pdf(report, actor=analyst_anak)
     assert data.startswith(b"%PDF")
@@ -144,3 +150,37 @@ def test_loading_the_demo_twice_changes_nothing(admin_user):
     again = budget_demo_load(actor=admin_user, years=(2025,))
     assert first.years_loaded == [2025] and again.years_loaded == []
     assert again.years_present == [2025] and again.batches == 0
+
+
+def test_achievements_per_target_group_come_from_the_cases(
+    pendamping_a, supervisor_a, analyst_anak
+):
+    from django.utils import timezone
+
+    from atensi.cases.choices import Stage
+    from tests.cases.factories import make_case, walk
+    from tests.registry.factories import make_person
+
+    for name in ("Ani", "Budi"):
+        person = make_person(pendamping_a, full_name=f"{name} Lestari", target_group="anak")
+        walk(
+            make_case(pendamping_a, person),
+            Stage.TERMINATION,
+            worker=pendamping_a,
+            lead=supervisor_a,
+        )
+    elder = make_person(pendamping_a, full_name="Mbah Karto", target_group="lansia")
+    walk(make_case(pendamping_a, elder), Stage.MONITORING, worker=pendamping_a, lead=supervisor_a)
+
+    report = annual_report_for(analyst_anak, timezone.localdate().year)
+    rows = {r["target_group"]: r for r in report.achievements}
+    assert (rows["anak"]["people_served"], rows["anak"]["cases_terminated"]) == (2, 2)
+    assert rows["anak"]["goals_met"] == 2
+    assert (rows["lansia"]["people_served"], rows["lansia"]["goals_met"]) == (1, 0)
+    assert rows[""]["people_served"] == 3 and rows[""]["total"]
+    services = {r["component"]: r for r in report.services}
+    assert services["family_support"]["services"] == 3
+    assert services["family_support"]["people"] == 3
+    assert services["basic_needs"]["services"] == 0
+    text = pdf_text(annual_report_pdf(report, actor=analyst_anak))
+    assert "Dukungan keluarga" in text
