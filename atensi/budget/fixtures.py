@@ -13,7 +13,11 @@ The public figures and how this data set meets them:
   (Rp 1.300.000.000), so every rupiah that could be spent was. That fixes the allocation at
   Rp 1,3 miliar / 1,70 % ≈ Rp 76,47 miliar (here Rp 76.471.000.000, realisation 98,30 %).
 - TA 2025: allocation Rp 172.600.000.000 for the directorate-general's programme focus (one
-  programme, 027.05.DN), with RO targets: the "next year" of the TA 2024 report.
+  programme, 027.05.DN), with RO targets: the "next year" of the TA 2024 report. Its realisation
+  is made up (no public figure), as is all of the year in progress.
+- The year in progress (`budget_demo_load(..., current=True)`, when it is after 2025): the 2025
+  allocation again, realised through the last closed month, with some satker behind their plan,
+  so that heads see the quarter warnings the pages exist for.
 - Awards TA 2024 (top five by NKA): the sentra whose note in organisation/data/units.csv says
   "top NKA 2024", ranked in the order of their unit codes.
 
@@ -27,6 +31,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from atensi.common.errors import ApplicationError
 from atensi.organisation.models import TargetGroup, Unit, UnitType
@@ -53,8 +58,6 @@ PUBLIC = {
     2025: {"pagu": 172_600_000_000, "upt": 122_546_000_000, "pusat": 50_054_000_000},
 }
 YEARS = (2023, 2024, 2025)
-# Years with realisation and output reports (2025 is the allocation and targets only).
-EXECUTED = (2023, 2024)
 
 # Hal III: the same monthly shares for every jenis belanja (%), 25/50/75/100 by quarter, so a
 # satker that follows its plan meets every quarterly IKPA target.
@@ -190,10 +193,21 @@ def top_nka_sentra() -> list[str]:
     return (marked + others)[:5]
 
 
+def _public(ta: int) -> dict:
+    """The totals of `ta`: its public figures, or the latest ones for a later demo year."""
+    return PUBLIC.get(ta) or PUBLIC[max(PUBLIC)]
+
+
+def _closed_months(ta: int) -> int:
+    """Months of `ta` that are over today: 12 for a past year."""
+    today = timezone.localdate()
+    return 12 if ta < today.year else max(0, today.month - 1) if ta == today.year else 0
+
+
 def _satker(ta: int) -> list[_Satker]:
     sentra, centre = _units()
     top = set(top_nka_sentra())
-    figures = PUBLIC[ta]
+    figures = _public(ta)
     out = []
     sentra_pagu = _spread(figures["upt"], [_sentra_weight(i) for i in range(len(sentra))])
     directorate_weights = iter(CENTRE_WEIGHTS["directorate"] * 3)
@@ -402,6 +416,8 @@ def _sp2d_rows(ta: int, satker: list[_Satker]) -> list[dict]:
             for month, planned in enumerate(shares[:11], start=1):
                 months.append(int(planned * _pace(s, month)) // THOUSAND * THOUSAND)
             months.append(total - sum(months))
+            # A year in progress has realisation only in the months that are over.
+            months = months[: _closed_months(ta)] if _closed_months(ta) < 12 else months
             for month, amount in enumerate(months, start=1):
                 if amount == 0:
                     continue
@@ -438,7 +454,7 @@ def _output_rows(ta: int, satker: list[_Satker]) -> list[dict]:
             achieved = (
                 Decimal(1) if s.quality == 0 else Decimal(100 - s.quality - s.index % 4) / 100
             )
-            for month in range(1, 13):
+            for month in range(1, _closed_months(ta) + 1):
                 if target == 1:
                     rvro = 1 if month >= 6 else 0
                 elif line["volume_unit"] == "Bulan layanan":
@@ -447,7 +463,10 @@ def _output_rows(ta: int, satker: list[_Satker]) -> list[dict]:
                     rvro = int(target * achieved * month / 12)
                 late = s.quality and (s.index + month) % 5 == 0
                 following = dt.date(ta + 1, 1, 1) if month == 12 else dt.date(ta, month + 1, 1)
-                reported = following + dt.timedelta(days=11 if late else 2)
+                reported = min(
+                    following + dt.timedelta(days=11 if late else 2),
+                    max(following, timezone.localdate()),
+                )
                 rows.append(
                     {
                         "tahun": ta,
@@ -512,15 +531,20 @@ def _import(actor, kind: str, ta: int, rows: list[dict], suffix: str = "") -> No
         )
 
 
-def budget_demo_load(*, actor, years=YEARS) -> DemoBudgetResult:
-    """Loads the demo budget for `years` (2023, 2024, 2025) through the import services.
+def budget_demo_load(*, actor, years=YEARS, current: bool = False) -> DemoBudgetResult:
+    """Loads the demo budget for `years` (2023, 2024, 2025) through the import services, and
+    with `current` the year in progress too (when it is after 2025).
 
     `actor` must be allowed to import for every satker (an administrator). A year whose DIPA is
     already stored is left alone, so running it again changes nothing.
     """
     result = DemoBudgetResult(top_nka_2024=top_nka_sentra())
+    years = list(years)
+    this_year = timezone.localdate().year
+    if current and this_year > max(PUBLIC) and this_year not in years:
+        years.append(this_year)
     for ta in years:
-        if ta not in PUBLIC:
+        if ta not in PUBLIC and not (current and ta == this_year):
             raise ApplicationError(f"Tidak ada data demo anggaran untuk TA {ta}.", code="invalid")
         if Output.objects.filter(ta=ta).exists():
             result.years_present.append(ta)
@@ -532,7 +556,7 @@ def budget_demo_load(*, actor, years=YEARS) -> DemoBudgetResult:
             _import(actor, "dipa", ta, _dipa_rows(ta, satker, revised=True), "-revisi-1")
         _import(actor, "plan", ta, _plan_rows(ta, satker))
         _import(actor, "blokir", ta, _blokir_rows(ta))
-        if ta in EXECUTED:
+        if _closed_months(ta):
             _import(actor, "realisation", ta, _sp2d_rows(ta, satker))
             _import(actor, "output", ta, _output_rows(ta, satker))
             _manual_scores(actor, ta, satker)

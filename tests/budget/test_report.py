@@ -184,3 +184,18 @@ def test_achievements_per_target_group_come_from_the_cases(
     assert services["basic_needs"]["services"] == 0
     text = pdf_text(annual_report_pdf(report, actor=analyst_anak))
     assert "Dukungan keluarga" in text
+
+
+def test_the_demo_can_add_the_year_in_progress_through_its_closed_months(admin_user):
+    from django.utils import timezone
+
+    from atensi.budget.models import RealisationMonth
+
+    today = timezone.localdate()
+    result = budget_demo_load(actor=admin_user, years=(), current=True)
+    if today.year <= max(PUBLIC):
+        assert result.years_loaded == []
+        return
+    assert result.years_loaded == [today.year]
+    months = set(RealisationMonth.objects.filter(ta=today.year).values_list("month", flat=True))
+    assert months == set(range(1, today.month))
