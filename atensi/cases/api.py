@@ -23,7 +23,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from atensi.accounts.access import can_read_cases, can_write_cases
+from atensi.accounts.access import can_read_cases
 from atensi.accounts.models import User
 from atensi.common.api import Pagination
 from atensi.common.api_views import error_responses
@@ -261,7 +261,10 @@ NOTE_KINDS = [(value, label) for value, label in NoteKind.choices if value != No
 
 
 class MoveOutput(serializers.Serializer):
+    """One of workflow.moves_for's steps."""
+
     action = serializers.ChoiceField(
+        source="kind",
         choices=["transition", "terminate", "reopen"],
         help_text=gettext_lazy(
             "Endpoint yang dipanggil: transition/ (dengan target), terminate/ atau reopen/."
@@ -275,42 +278,6 @@ class MoveOutput(serializers.Serializer):
         help_text=gettext_lazy("Yang masih harus dilakukan; kosong berarti siap."),
     )
     ready = serializers.BooleanField()
-
-
-def _move(action: str, target: str, label, blockers: list[str]) -> dict:
-    return {
-        "action": action,
-        "target": target,
-        "target_label": Stage(target).label,
-        "label": str(label),
-        "blockers": blockers,
-        "ready": not blockers,
-    }
-
-
-def case_moves_for(user, case: Case, *, stop_message: str = "") -> list[dict]:
-    """Returns the next steps `user` may take on `case`, each with what still blocks it.
-
-    `stop_message` explains a withdrawn consent: then only terminating and closing go on.
-    """
-    if not can_write_cases(user):
-        return []
-    stopped = [stop_message] if stop_message else []
-    moves = [
-        _move(
-            "transition",
-            move.target,
-            move.label,
-            (stopped if move.target != Stage.CLOSED else []) + workflow.blockers(move, case),
-        )
-        for move in workflow.moves_from(case.stage)
-        if user.role in move.roles
-    ]
-    if case.stage in workflow.TERMINABLE and user.role in workflow.CASE_WORKERS:
-        moves.append(_move("terminate", Stage.TERMINATION, _("Terminasi"), []))
-    if case.stage == Stage.CLOSED and user.role in workflow.CASE_LEADS:
-        moves.append(_move("reopen", Stage.ASSESSMENT, _("Buka kembali"), stopped))
-    return moves
 
 
 class ResponseTimeOutput(serializers.Serializer):
@@ -382,7 +349,7 @@ class CaseOutput(CaseListOutput):
     @extend_schema_field(MoveOutput(many=True))
     def get_moves(self, case) -> list[dict]:
         stop = self.get_processing_stop(case)
-        moves = case_moves_for(
+        moves = workflow.moves_for(
             self.context["request"].user, case, stop_message=stop["message"] if stop else ""
         )
         return MoveOutput(moves, many=True).data

@@ -108,6 +108,7 @@ from .services import (
     plan_decide,
     plan_save,
     plan_submit,
+    processing_stop_error,
     referral_out_record,
     service_record,
     stay_admit,
@@ -399,8 +400,9 @@ def case_create(request, person_pk):
 # Case detail
 
 
-def _may(user, case: Case, stopped: bool) -> dict:
+def _may(user, case: Case, stopped: bool, moves: list[workflow.AvailableMove]) -> dict:
     """What the page offers `user` on `case`; the services check the same rules again."""
+    kinds = {move.kind for move in moves if not move.stopped}
     write = can_write_cases(user)
     worker = write and user.role in workflow.CASE_WORKERS
     lead = write and user.role in workflow.CASE_LEADS
@@ -418,8 +420,8 @@ def _may(user, case: Case, stopped: bool) -> dict:
         "decide_plan": lead and go,
         "service": worker and stage in SERVICE_STAGES and go,
         "note": worker and go,
-        "terminate": worker and stage in workflow.TERMINABLE,
-        "reopen": lead and stage == Stage.CLOSED and go,
+        "terminate": "terminate" in kinds,
+        "reopen": "reopen" in kinds,
         "transfer": lead and active and go,
         "referral": worker and stage in REFERRAL_STAGES and go,
         "admit": worker
@@ -433,24 +435,6 @@ def _may(user, case: Case, stopped: bool) -> dict:
         "override": write and user.role == Role.HEAD,
         "case_file": go,
     }
-
-
-def _moves(user, case: Case, stopped: bool) -> list[dict]:
-    """The stage moves `user` may make from here, each with what still blocks it."""
-    if not can_write_cases(user):
-        return []
-    moves = []
-    for move in workflow.moves_from(case.stage):
-        if user.role not in move.roles or (stopped and move.target != Stage.CLOSED):
-            continue
-        moves.append(
-            {
-                "target": move.target,
-                "label": move.label,
-                "blockers": workflow.blockers(move, case),
-            }
-        )
-    return moves
 
 
 def _handover_consents(case: Case):
@@ -541,7 +525,10 @@ def _case_context(request, case: Case, bound: dict | None = None, failed: str = 
     user = request.user
     withdrawn = consent_withdrawal(case.person_id)
     stopped = withdrawn is not None
-    may = _may(user, case, stopped)
+    moves = workflow.moves_for(
+        user, case, stop_message=processing_stop_error(withdrawn).message if stopped else ""
+    )
+    may = _may(user, case, stopped, moves)
     plans = list(
         case.plans.select_related("created_by", "decided_by").prefetch_related(
             "services__responsible"
@@ -562,7 +549,8 @@ def _case_context(request, case: Case, bound: dict | None = None, failed: str = 
         "withdrawn": withdrawn,
         "stopped": stopped,
         "may": may,
-        "moves": _moves(user, case, stopped),
+        # A step the withdrawal stops is left out rather than shown blocked.
+        "moves": [m for m in moves if m.kind == "transition" and not m.stopped],
         "forms": forms,
         "failed": failed,
         "htmx": _is_htmx(request),

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from atensi.accounts.access import can_write_cases
 from atensi.accounts.models import Role
 
 from .choices import PlanStatus, Stage
@@ -119,3 +120,57 @@ def moves_from(stage: str) -> list[Move]:
 def blockers(move: Move, case) -> list[str]:
     """Returns what must still be done before `move` can be made on `case` (empty when ready)."""
     return [str(message) for check in move.checks for message in check(case)]
+
+
+@dataclass(frozen=True)
+class AvailableMove:
+    """A next step open to a user on a case, and what still stands in its way."""
+
+    kind: str  # which service makes it: "transition", "terminate" or "reopen"
+    target: str
+    label: str
+    blockers: tuple[str, ...]
+    # Refused because the consent was withdrawn: the page leaves such steps out altogether.
+    stopped: bool = False
+
+    @property
+    def ready(self) -> bool:
+        return not self.blockers
+
+    @property
+    def target_label(self) -> str:
+        return Stage(self.target).label
+
+
+def moves_for(user, case, *, stop_message: str = "") -> list[AvailableMove]:
+    """Returns the next steps `user` may take on `case`, each with what still blocks it.
+
+    `stop_message` explains a withdrawn consent: then only terminating and closing go on.
+    """
+    if not can_write_cases(user):
+        return []
+    stopped = (stop_message,) if stop_message else ()
+    moves = []
+    for move in moves_from(case.stage):
+        if user.role not in move.roles:
+            continue
+        # Closing stays open after a withdrawal: the law still asks for the case to be closed.
+        held = stopped if move.target != Stage.CLOSED else ()
+        moves.append(
+            AvailableMove(
+                "transition",
+                move.target,
+                str(move.label),
+                held + tuple(blockers(move, case)),
+                stopped=bool(held),
+            )
+        )
+    if case.stage in TERMINABLE and user.role in CASE_WORKERS:
+        moves.append(AvailableMove("terminate", Stage.TERMINATION, str(_("Terminasi")), ()))
+    if case.stage == Stage.CLOSED and user.role in CASE_LEADS:
+        moves.append(
+            AvailableMove(
+                "reopen", Stage.ASSESSMENT, str(_("Buka kembali")), stopped, stopped=bool(stopped)
+            )
+        )
+    return moves
