@@ -6,7 +6,6 @@ never 403, so the API does not reveal that a case exists. Endpoints that change 
 take the `version` the client read and answer 409 when someone changed the case meanwhile.
 """
 
-import re
 from collections.abc import Mapping
 
 from django.http import FileResponse, HttpResponse
@@ -29,7 +28,7 @@ from atensi.common.api import Pagination
 from atensi.common.api_views import error_responses
 from atensi.common.errors import ApplicationError, NotFound
 from atensi.organisation.models import TargetGroup, Unit
-from atensi.registry.selectors import person_search, persons_visible_to
+from atensi.registry.selectors import persons_visible_to
 
 from . import workflow
 from .choices import (
@@ -54,6 +53,7 @@ from .selectors import (
     case_get,
     case_response_times,
     case_timeline,
+    cases_filter,
     cases_visible_to,
     consent_withdrawal,
     occupancy_all,
@@ -91,10 +91,6 @@ from .services import (
     stay_admit,
     stay_discharge,
 )
-
-# A name search answers with the best-matching persons' cases; more means the query is too vague.
-SEARCH_LIMIT = 200
-CASE_NUMBER = re.compile(r"^KS-|^\d{4}-[0-9A-Z]{6}$", re.IGNORECASE)
 
 
 class CanReadCases(BasePermission):
@@ -392,30 +388,17 @@ class CaseListFilters(serializers.Serializer):
 
 
 def _cases_filter(cases, filters: dict, user):
-    if filters.get("stage"):
-        cases = cases.filter(stage=filters["stage"])
-    if filters.get("target_group"):
-        cases = cases.filter(target_group=filters["target_group"])
-    if filters.get("urgency"):
-        cases = cases.filter(urgency=filters["urgency"])
-    if filters.get("unit"):
-        cases = cases.filter(unit__code=filters["unit"])
-    if filters.get("pendamping"):
-        cases = cases.filter(pendamping__username=filters["pendamping"])
-    if filters.get("overdue") is not None:
-        overdue = queue_overdue(user).values("pk")
-        cases = (
-            cases.filter(pk__in=overdue) if filters["overdue"] else cases.exclude(pk__in=overdue)
-        )
-    query = (filters.get("q") or "").strip()
-    if CASE_NUMBER.match(query):
-        # "KS-2026-7KQ2M9", a leading part of it, or the number without its "KS-".
-        cases = cases.filter(number__contains=query.upper())
-    elif query:
-        # The registry's own search (NIK, spelling-tolerant names), within the caller's persons.
-        found = person_search(persons_visible_to(user), query, limit=SEARCH_LIMIT)
-        cases = cases.filter(person_id__in=[person.pk for person in found])
-    return cases
+    return cases_filter(
+        cases,
+        user,
+        stage=filters.get("stage", ""),
+        target_group=filters.get("target_group", ""),
+        urgency=filters.get("urgency", ""),
+        unit_code=filters.get("unit", ""),
+        pendamping_username=filters.get("pendamping", ""),
+        overdue=filters.get("overdue"),
+        q=filters.get("q", ""),
+    )
 
 
 class CaseCreateInput(StrictInput):

@@ -6,6 +6,7 @@ of residential care, outcome change, and the timeline.
 
 import datetime as dt
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from atensi.accounts.models import Role
 from atensi.common.errors import NotFound
 from atensi.organisation.models import Unit, UnitType
 from atensi.registry.models import Consent, ConsentBasis
+from atensi.registry.selectors import person_search, persons_visible_to
 
 from . import workflow
 from .choices import MeasurementPhase, Milestone, PlanStatus, Stage
@@ -81,6 +83,65 @@ def cases_visible_to(user) -> QuerySet[Case]:
     """
     scope = _case_scope(user)
     return Case.objects.none() if scope is None else Case.objects.filter(scope)
+
+
+# A case number as typed: "KS-2026-7KQ2M9", its beginning ("KS-2026"), or without "KS-".
+CASE_NUMBER = re.compile(r"^KS-|^\d{4}-[0-9A-Z]{6}$", re.IGNORECASE)
+# A name search answers with the best-matching persons' cases; more means the query is too vague.
+SEARCH_LIMIT = 200
+
+
+def case_search(cases: QuerySet[Case], user, query: str, *, limit: int = SEARCH_LIMIT):
+    """Narrows `cases` to a case number, or to the persons `user` may see that match `query`."""
+    query = query.strip()
+    if not query:
+        return cases
+    if CASE_NUMBER.match(query):
+        number = query.upper()
+        if number.startswith("KS-"):
+            return cases.filter(number__startswith=number)
+        return cases.filter(number__endswith=number)  # typed without the "KS-" prefix
+    # The registry's own search (NIK, spelling-tolerant names) within the user's persons.
+    found = person_search(persons_visible_to(user), query, limit=limit)
+    return cases.filter(person_id__in=[person.pk for person in found])
+
+
+def cases_filter(
+    cases: QuerySet[Case],
+    user,
+    *,
+    stage: str = "",
+    target_group: str = "",
+    urgency: str = "",
+    unit_id: int | None = None,
+    unit_code: str = "",
+    pendamping_id: int | None = None,
+    pendamping_username: str = "",
+    overdue: bool | None = None,
+    q: str = "",
+    search_limit: int = SEARCH_LIMIT,
+) -> QuerySet[Case]:
+    """Narrows `cases` by the case list's filters; an empty filter narrows nothing.
+
+    `overdue`: True keeps only cases with a milestone past its target, False only the others.
+    The page names units and pendamping by id, the API by code and username.
+    """
+    wanted = {
+        "stage": stage,
+        "target_group": target_group,
+        "urgency": urgency,
+        "unit_id": unit_id,
+        "unit__code": unit_code,
+        "pendamping_id": pendamping_id,
+        "pendamping__username": pendamping_username,
+    }
+    for lookup, value in wanted.items():
+        if value not in (None, ""):
+            cases = cases.filter(**{lookup: value})
+    if overdue is not None:
+        late = queue_overdue(user).values("pk")
+        cases = cases.filter(pk__in=late) if overdue else cases.exclude(pk__in=late)
+    return case_search(cases, user, q or "", limit=search_limit)
 
 
 def _scoped(queryset: QuerySet, user) -> QuerySet:

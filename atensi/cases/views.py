@@ -9,7 +9,6 @@ re-rendered, because almost any change moves the case's version, stage and next 
 """
 
 import datetime as dt
-import re
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -28,7 +27,7 @@ from atensi.accounts.models import Role
 from atensi.common.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from atensi.organisation.models import Unit, UnitType
 from atensi.registry.models import Consent, ConsentBasis
-from atensi.registry.selectors import person_get, person_search, persons_visible_to
+from atensi.registry.selectors import person_get
 
 from . import workflow
 from .choices import Approach, PlanStatus, Stage
@@ -74,6 +73,7 @@ from .selectors import (
     case_get,
     case_response_times,
     case_timeline,
+    cases_filter,
     cases_visible_to,
     consent_withdrawal,
     occupancy,
@@ -116,6 +116,7 @@ from .services import (
 )
 
 PAGE_SIZE = 25
+# The page's search shows fewer persons' cases than the API's (selectors.SEARCH_LIMIT).
 SEARCH_LIMIT = 50
 QUEUE_ROWS = 20
 # Newest timeline events shown at once; older ones fold away (a long case on a phone).
@@ -124,8 +125,6 @@ TIMELINE_SHOWN = 15
 # used only to decide which buttons to show (the services enforce them).
 ASSESSMENT_STAGES = (Stage.ASSESSMENT, Stage.PLANNING, Stage.MONITORING)
 SERVICE_STAGES = (Stage.INTERVENTION, Stage.MONITORING, Stage.AFTERCARE)
-# A case number as typed: "KS-2026-7KQ2M9", its beginning ("KS-2026"), or without "KS-".
-CASE_NUMBER = re.compile(r"^KS-|^\d{4}-[0-9A-Z]{6}$", re.IGNORECASE)
 
 
 def _is_htmx(request) -> bool:
@@ -209,36 +208,33 @@ def _filter_form(user, data) -> CaseFilterForm:
     return CaseFilterForm(data, unit_choices=unit_choices, pendamping_choices=pendamping_choices)
 
 
-def _search(cases, user, query: str):
-    if CASE_NUMBER.match(query):
-        number = query.upper()
-        if number.startswith("KS-"):
-            return cases.filter(number__startswith=number)
-        return cases.filter(number__endswith=number)  # typed without the "KS-" prefix
-    # The registry's own search (NIK, spelling-tolerant names) within the user's persons.
-    found = person_search(persons_visible_to(user), query, limit=SEARCH_LIMIT)
-    return cases.filter(person_id__in=[p.pk for p in found])
-
-
 def _filtered_cases(user, form: CaseFilterForm):
     """Returns the user's cases narrowed by the list's filters, and the filters in words."""
     form.is_valid()  # a bad value drops only its own filter: cleaned_data keeps the others
     data = form.cleaned_data
-    cases = cases_visible_to(user)
+    query = (data.get("q") or "").strip()
+    cases = cases_filter(
+        cases_visible_to(user),
+        user,
+        stage=data.get("stage"),
+        target_group=data.get("target_group"),
+        urgency=data.get("urgency"),
+        unit_id=data.get("unit"),
+        pendamping_id=data.get("pendamping"),
+        overdue=True if data.get("overdue") else None,  # the page only asks for overdue ones
+        q=query,
+        search_limit=SEARCH_LIMIT,
+    )
     words = []
     for name in ("stage", "target_group", "urgency", "unit", "pendamping"):
         value = data.get(name)
         if value in (None, ""):
             continue
-        cases = cases.filter(**{f"{name}_id" if name in ("unit", "pendamping") else name: value})
         label = dict(form.fields[name].choices).get(value, value)
         words.append(f"{form.fields[name].label}: {label}")
     if data.get("overdue"):
-        cases = cases.filter(pk__in=queue_overdue(user).values("pk"))
         words.append(str(form.fields["overdue"].label))
-    query = (data.get("q") or "").strip()
     if query:
-        cases = _search(cases, user, query)
         words.append(_("Cari: %s") % query)
     return cases, "; ".join(words)
 
