@@ -6,8 +6,6 @@ never 403, so the API does not reveal that a case exists. Endpoints that change 
 take the `version` the client read and answer 409 when someone changed the case meanwhile.
 """
 
-from collections.abc import Mapping
-
 from django.http import FileResponse, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +22,7 @@ from rest_framework.views import APIView
 
 from atensi.accounts.access import can_read_cases
 from atensi.accounts.models import User
-from atensi.common.api import Pagination
+from atensi.common.api import Pagination, StrictInput
 from atensi.common.api_views import error_responses
 from atensi.common.errors import ApplicationError, NotFound
 from atensi.organisation.models import TargetGroup, Unit
@@ -98,24 +96,6 @@ class CanReadCases(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return can_read_cases(request.user)
-
-
-class StrictInput(serializers.Serializer):
-    """Refuses keys it does not know, so a misspelt field is an error rather than a no-op."""
-
-    def to_internal_value(self, data):
-        # Checked here rather than in validate(): nested inputs (plan goals) have no initial_data.
-        unknown = sorted(set(data) - set(self.fields)) if isinstance(data, Mapping) else []
-        errors = {name: [_("Kolom tidak dikenal.")] for name in unknown}
-        try:
-            value = super().to_internal_value(data)
-        except serializers.ValidationError as exc:
-            if errors and isinstance(exc.detail, dict):
-                raise serializers.ValidationError({**exc.detail, **errors}) from None
-            raise
-        if errors:
-            raise serializers.ValidationError(errors)
-        return value
 
 
 class AwareDateTimeField(serializers.DateTimeField):

@@ -1,10 +1,12 @@
-"""What every API endpoint shares: one JSON error shape and pagination."""
+"""What every API endpoint shares: one JSON error shape, pagination, strict input."""
+
+from collections.abc import Mapping
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -15,6 +17,25 @@ from .errors import ApplicationError
 class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+class StrictInput(serializers.Serializer):
+    """Refuses keys it does not know, so a misspelt field is an error rather than a no-op."""
+
+    def to_internal_value(self, data):
+        # Checked here rather than in validate(): nested inputs (plan goals) have no initial_data,
+        # and the unknown keys are reported together with the other fields' errors.
+        unknown = sorted(set(data) - set(self.fields)) if isinstance(data, Mapping) else []
+        errors = {name: [_("Kolom tidak dikenal.")] for name in unknown}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if errors and isinstance(exc.detail, dict):
+                raise serializers.ValidationError({**exc.detail, **errors}) from None
+            raise
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
 
 
 def error_body(code: str, message: str, details=None) -> dict:

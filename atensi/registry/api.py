@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from atensi.accounts.access import can_read_registry
-from atensi.common.api import Pagination
+from atensi.common.api import Pagination, StrictInput
 from atensi.common.api_views import error_responses
 from atensi.common.errors import NotFound
 from atensi.lib.nik import check_nik, clean_nik
@@ -57,18 +57,6 @@ class CanReadRegistry(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return can_read_registry(request.user)
-
-
-class StrictInput(serializers.Serializer):
-    """Refuses keys it does not know, so a misspelt field is an error rather than a no-op."""
-
-    def validate(self, attrs):
-        unknown = sorted(set(self.initial_data) - set(self.fields))
-        if unknown:
-            raise serializers.ValidationError(
-                {name: [_("Kolom tidak dikenal.")] for name in unknown}
-            )
-        return attrs
 
 
 # --- persons -------------------------------------------------------------------------------
