@@ -12,6 +12,7 @@ from atensi.accounts.models import Role
 from atensi.accounts.services import user_create
 from atensi.organisation.models import Unit
 from atensi.organisation.selectors import region_codes_changed
+from tests.api_helpers import client_for
 
 PASSWORD = "Rahasia-2026x"
 SENTRA_A = "630108"  # Sentra Handayani, Jakarta Timur
@@ -45,6 +46,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Loads the master data once per test database (tests roll back their own rows)."""
     with django_db_blocker.unblock():
         load_master_data()
+
+
+@pytest.fixture
+def api():
+    """Returns client_for: `api(user).get(...)` calls the API as that story user."""
+    return client_for
 
 
 @pytest.fixture

@@ -9,16 +9,11 @@ from django.utils import timezone
 
 from atensi.common.models import AuditLog
 from atensi.registry.services import person_open, person_update
-from tests.registry.api.conftest import client_for, error_of
+from tests.api_helpers import client_for, error_of
 from tests.registry.factories import make_person
 
 URL = "/api/v1/audit/"
 JAKARTA = dt.timezone(dt.timedelta(hours=7))
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

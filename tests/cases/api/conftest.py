@@ -1,12 +1,9 @@
-"""API clients for the story users, and cases brought to a stage through the real services."""
+"""Cases brought to a stage through the real services, for the case API tests."""
 
 import datetime as dt
 
-import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
-from atensi.accounts.services import user_token
 from atensi.cases import services
 from atensi.cases.choices import Stage
 from atensi.cases.models import FormDefinition
@@ -22,27 +19,6 @@ ANSWERS = {
     "kekuatan": "Nenek peduli",
     "risiko_bahaya": "2",
 }
-
-
-def client_for(user=None) -> APIClient:
-    """Returns an API client using `user`'s token (anonymous without a user)."""
-    client = APIClient()
-    if user is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {user_token(actor=user, user=user)}")
-    return client
-
-
-@pytest.fixture
-def api():
-    return client_for
-
-
-def error_of(response) -> dict:
-    """Returns the body's {"code", "message", "details"}, checking the one error shape."""
-    body = response.json()
-    assert set(body) == {"error"}, body
-    assert set(body["error"]) == {"code", "message", "details"}, body
-    return body["error"]
 
 
 def case_at(stage: str, *, pendamping, lead, head=None, **overrides):
@@ -84,9 +60,3 @@ def case_at(stage: str, *, pendamping, lead, head=None, **overrides):
     if stage == Stage.INTERVENTION:
         return case
     raise ValueError(f"case_at does not build {stage} cases")
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The story users are created per test; the production hasher costs about a second each.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

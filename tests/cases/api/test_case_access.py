@@ -8,7 +8,8 @@ from django.utils import timezone
 from atensi.cases.choices import Stage
 from atensi.cases.models import Case
 from atensi.common.models import AuditLog
-from tests.cases.api.conftest import case_at, error_of
+from tests.api_helpers import error_of
+from tests.cases.api.conftest import case_at
 
 TODAY = timezone.localdate().isoformat()
 NOW = timezone.now().isoformat()

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from atensi.cases import services
 from atensi.common.models import AuditLog
-from tests.cases.api.conftest import error_of
+from tests.api_helpers import error_of
 from tests.cases.factories import make_case
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"

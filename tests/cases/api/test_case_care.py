@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from atensi.cases.choices import Stage
 from atensi.organisation.models import Unit
-from tests.cases.api.conftest import error_of
+from tests.api_helpers import error_of
 from tests.cases.factories import make_case, walk
 from tests.registry.factories import make_person
 

@@ -8,7 +8,8 @@ from django.utils import timezone
 from atensi.cases import services
 from atensi.cases.choices import Stage
 from atensi.cases.models import Case
-from tests.cases.api.conftest import case_at, error_of
+from tests.api_helpers import error_of
+from tests.cases.api.conftest import case_at
 from tests.cases.factories import make_case
 
 TODAY = timezone.localdate().isoformat()

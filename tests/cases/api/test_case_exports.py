@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 
 from atensi.common.models import AuditLog
 from atensi.registry.services import consent_withdraw
-from tests.cases.api.conftest import error_of
+from tests.api_helpers import error_of
 from tests.cases.factories import give_consent, make_case
 from tests.registry.factories import make_person
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from atensi.cases import services
 from atensi.cases.choices import Stage
 from atensi.cases.models import Case, Transfer
-from tests.cases.api.conftest import error_of
+from tests.api_helpers import error_of
 from tests.cases.factories import give_consent, make_case, walk
 from tests.registry.factories import make_person
 

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from atensi.cases import services
-from tests.cases.api.conftest import error_of
+from tests.api_helpers import error_of
 from tests.cases.factories import make_case
 from tests.registry.factories import make_person
 

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from atensi.cases import services
 from atensi.cases.choices import Stage
-from tests.cases.api.conftest import ANSWERS, case_at, error_of
+from tests.api_helpers import error_of
+from tests.cases.api.conftest import ANSWERS, case_at
 
 TODAY = timezone.localdate().isoformat()
 

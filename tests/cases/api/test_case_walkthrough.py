@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from atensi.cases.models import Case
 from atensi.common.models import AuditLog
-from tests.cases.api.conftest import ANSWERS, error_of
+from tests.api_helpers import error_of
+from tests.cases.api.conftest import ANSWERS
 from tests.registry.factories import make_person
 
 URL = "/api/v1/cases/"

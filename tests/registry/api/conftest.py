@@ -1,4 +1,4 @@
-"""API clients for the story users, and a small registry spread over two sentra.
+"""A small registry spread over two sentra, for the registry API tests.
 
 The persons, and who may see them:
   a_child     sentra A, anak,   registered by pendamping_a
@@ -11,41 +11,8 @@ The persons, and who may see them:
 import datetime as dt
 
 import pytest
-from rest_framework.test import APIClient
 
-from atensi.accounts.services import user_token
 from tests.registry.factories import make_person, nik_for
-
-
-def client_for(user=None, *, language: str | None = None) -> APIClient:
-    """Returns an API client using `user`'s token (anonymous without a user)."""
-    client = APIClient()
-    headers = {}
-    if user is not None:
-        headers["HTTP_AUTHORIZATION"] = f"Token {user_token(actor=user, user=user)}"
-    if language:
-        headers["HTTP_ACCEPT_LANGUAGE"] = language
-    client.credentials(**headers)
-    return client
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The story users are created per test; the production hasher costs ~0.6 s per user here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def api():
-    return client_for
-
-
-def error_of(response) -> dict:
-    """Returns the body's {"code", "message", "details"}, checking the one error shape."""
-    body = response.json()
-    assert set(body) == {"error"}, body
-    assert set(body["error"]) == {"code", "message", "details"}, body
-    return body["error"]
 
 
 @pytest.fixture

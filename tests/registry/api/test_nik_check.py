@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.utils import translation
 
 from atensi.registry.validation import NIK_MESSAGES
-from tests.registry.api.conftest import error_of
+from tests.api_helpers import error_of
 from tests.registry.factories import nik_for
 
 URL = "/api/v1/nik/check/"

@@ -8,7 +8,7 @@ from django.utils import timezone
 from atensi.common.models import AuditLog
 from atensi.registry.models import Consent
 from atensi.registry.services import consent_record
-from tests.registry.api.conftest import error_of
+from tests.api_helpers import error_of
 
 
 def url(person, consent=None) -> str:

@@ -6,7 +6,7 @@ import pytest
 
 from atensi.common.models import AuditLog
 from atensi.registry.models import Person
-from tests.registry.api.conftest import error_of
+from tests.api_helpers import error_of
 from tests.registry.factories import nik_for
 
 URL = "/api/v1/persons/"

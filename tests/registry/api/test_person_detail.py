@@ -7,7 +7,7 @@ from atensi.common.models import AuditLog
 from atensi.organisation.models import TargetGroup
 from atensi.registry.models import Person, Sex
 from atensi.registry.services import person_update
-from tests.registry.api.conftest import error_of
+from tests.api_helpers import error_of
 
 
 def url(person) -> str:

@@ -7,7 +7,7 @@ import pytest
 from atensi.common.models import AuditLog
 from atensi.registry.models import FamilyMember
 from atensi.registry.services import family_member_add
-from tests.registry.api.conftest import error_of
+from tests.api_helpers import error_of
 from tests.registry.factories import nik_for
 
 

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from atensi.registry.services import person_create, person_update
-from tests.registry.api.conftest import error_of
+from tests.api_helpers import error_of
 from tests.registry.factories import make_person, nik_for
 
 URL = "/api/v1/persons/"
