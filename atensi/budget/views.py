@@ -233,6 +233,7 @@ def _forecast(item: dict) -> dict:
         quarter["closes"] = dt.date.fromisoformat(quarter["closes_on"])
         for row in quarter["jenis_belanja"]:
             row["label"] = display.jenis_label(row["jenis_belanja"])
+        quarter["need"] = sum(row["shortfall"] for row in quarter["jenis_belanja"])
     return item
 
 
@@ -241,7 +242,10 @@ def _forecast(item: dict) -> dict:
 def sign_off(request, code: str):
     """The head signs off a closed month of their satker: its figures are locked."""
     unit = selectors.budget_unit_get(request.user, code)
-    ta = int(request.POST.get("ta") or timezone.localdate().year)
+    try:
+        ta = int(request.POST.get("ta") or timezone.localdate().year)
+    except ValueError:
+        ta = timezone.localdate().year
     form = SignOffForm(request.POST, months=list(range(1, 13)))
     url = reverse("budget:satker", args=[unit.code]) + f"?ta={ta}"
     if not form.is_valid():
