@@ -1747,7 +1747,8 @@ def import_template(kind: str, fmt: str) -> bytes:
     notes.append([])
     notes.append([_("kolom"), _("wajib"), _("keterangan")])
     for column in columns:
-        also = f" ({_('juga diterima')}: {', '.join(column.aliases)})" if column.aliases else ""
+        also_label = _("juga diterima")
+        also = f" ({also_label}: {', '.join(column.aliases)})" if column.aliases else ""
         notes.append([column.name, _("ya") if column.required else "", f"{column.help}{also}"])
         notes.cell(row=notes.max_row, column=3).alignment = Alignment(wrap_text=True)
     if kind == Kind.DIPA:

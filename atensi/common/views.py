@@ -25,7 +25,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from atensi.accounts.access import can_read_audit, can_read_registry, can_write_cases
+from atensi.accounts.access import (
+    can_read_audit,
+    can_read_budget,
+    can_read_registry,
+    can_write_cases,
+)
 from atensi.organisation.models import Unit
 
 from .audit import audit_record
@@ -45,6 +50,8 @@ def home(request):
         return redirect("cases:queues")
     if can_read_registry(request.user):
         return redirect("registry:list")
+    if can_read_budget(request.user):
+        return redirect("budget:index")
     if can_read_audit(request.user):
         return redirect("audit:list")
     return render(request, "home.html")

@@ -50,6 +50,14 @@ def new_registry_id() -> str:
     return f"ATN-{raw[:4]}-{raw[4:]}"
 
 
+def _unused_registry_id() -> str:
+    # 32^8 numbers: a clash is rare (about one in a million at national scale) but not impossible.
+    while True:
+        candidate = new_registry_id()
+        if not Person.objects.filter(registry_id=candidate).exists():
+            return candidate
+
+
 def normalize_values(values: dict[str, Any]) -> dict[str, Any]:
     """Trims text and brings NIK/No. KK to bare digits, so equal inputs store equally."""
     out = dict(values)
@@ -117,7 +125,7 @@ def person_create(*, actor, unit: Unit | None = None, **values: Any) -> Person:
         **values,
         unit=unit,
         registered_by=actor,
-        registry_id=new_registry_id(),
+        registry_id=_unused_registry_id(),
         name_normalized=normalize_name(values["full_name"]),
         nik_warnings=check.warnings,
     )

@@ -58,8 +58,25 @@ class Command(BaseCommand):
                 f"Data demo sudah lengkap: {result.persons_before} orang dari seed {seed}; "
                 "tidak ada yang ditambahkan."
             )
+        if scale is None:
+            self._budget_and_rules(result.logins)
         if not no_logins:
             self._print_logins(result.logins)
+
+    def _budget_and_rules(self, logins):
+        """Adds the case rules, the scoring rule sets and two fiscal years of budget data."""
+        from atensi.accounts.models import User
+        from atensi.budget.fixtures import budget_demo_load
+        from atensi.budget.rules import rule_sets_load
+        from atensi.cases.rules import rules_load
+
+        rules_load()
+        rule_sets_load()
+        admin = User.objects.get(
+            username=next(login.username for login in logins if login.role == Role.ADMIN)
+        )
+        budget_demo_load(actor=admin, current=True)
+        self.stdout.write("Aturan kasus, aturan IKPA/NKA dan data anggaran demo dimuat.")
 
     def _print_logins(self, logins):
         labels = dict(Role.choices)
