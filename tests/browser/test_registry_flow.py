@@ -19,9 +19,9 @@ def test_login_search_open_edit_and_see_the_audit_row(new_page, head_a, auditor,
     person = make_person(pendamping_a, full_name="Soeparno Wirjodiharjo", phone="081111111111")
     make_person(pendamping_a, full_name="Budi Santoso")
 
-    # The head of sentra A signs in and lands on the registry.
+    # The head of sentra A signs in and goes to the registry.
     page = new_page()
-    login(page, "head_a")
+    login(page, "head_a", next_path="/registri/")
     expect(page.get_by_role("heading", name="Registri penerima manfaat")).to_be_visible()
 
     # The modern spelling finds the old one (oe → u).
@@ -74,7 +74,7 @@ def test_the_registry_list_fits_a_phone_screen(new_page, head_a, pendamping_a):
     make_person(pendamping_a, full_name="Raden Ajeng Siti Nurhaliza Binti Abdurrahman Wahid")
     make_person(pendamping_a, full_name="Muhammad Ridwan Kamil Prawiranegara", sex="L")
     page = new_page(width=375, height=740)
-    login(page, "head_a")
+    login(page, "head_a", next_path="/registri/")
     expect(page.get_by_role("heading", name="Registri penerima manfaat")).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("Raden Ajeng"))).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
