@@ -19,11 +19,12 @@ when nothing changed.
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from atensi.cases.models import Case
+from atensi.cases.models import Case, ServiceDelivery
 from atensi.common.models import AuditAction, AuditLog
 
 from .models import CaseHolding, SyncMark
@@ -172,3 +173,55 @@ def _backfill(after_case_id: int) -> int:
     if batch:
         written += len(CaseHolding.objects.bulk_create(batch))
     return written
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading facts through the holdings
+# ---------------------------------------------------------------------------------------------
+
+HOLDING_PATHS = {
+    "worker": "worker_id",
+    "unit": "unit_id",
+    "target_group": "case__target_group",
+    "approach": "case__approach",
+    "case": "case_id",
+}
+# Facts read from a case's part (services, visits) reach the holding through the case.
+PART_PATHS = {
+    "worker": "case__holdings__worker_id",
+    "unit": "case__holdings__unit_id",
+    "target_group": "case__target_group",
+    "approach": "case__approach",
+    "case": "case_id",
+}
+
+
+def held_at(moment, prefix: str = "") -> Q:
+    """Holdings open at `moment` (an expression over the row)."""
+    return Q(**{f"{prefix}since__lte": moment}) & (
+        Q(**{f"{prefix}until__isnull": True}) | Q(**{f"{prefix}until__gt": moment})
+    )
+
+
+def held_on_day(day_field: str, prefix: str = "case__holdings__") -> Q:
+    """Holdings open at the end of the day in `day_field` (the last holder of that day)."""
+    return Q(**{f"{prefix}since_day__lte": F(day_field)}) & (
+        Q(**{f"{prefix}until_day__isnull": True}) | Q(**{f"{prefix}until_day__gt": F(day_field)})
+    )
+
+
+def service_holder() -> Q:
+    """The holding a service counts for: the one open when it was recorded on its day of
+    delivery, else (recorded later) the one open at the end of its day of delivery. Both are
+    settled once recorded, since a holding never starts in the past."""
+    same_day = Q(recorded_day=F("delivered_on")) & held_at(
+        F("recorded_at"), prefix="case__holdings__"
+    )
+    later = Q(recorded_day__gt=F("delivered_on")) & held_on_day("delivered_on")
+    return same_day | later
+
+
+def services_held() -> QuerySet:
+    return ServiceDelivery.objects.annotate(
+        recorded_day=TruncDate("recorded_at", tzinfo=timezone.get_current_timezone())
+    ).filter(service_holder())

@@ -154,6 +154,28 @@ class Absence(models.Model):
         return f"{self.worker_id} {self.kind} {self.starts_on}–{self.ends_on}"
 
 
+class AbsenceDay(models.Model):
+    """One day of a recorded absence, so "was the holder away that day" is an equality join.
+
+    Written and removed with its absence (services.absence_record, absence_cancel); absences of
+    one worker never overlap, so a worker has at most one row per day.
+    """
+
+    absence = models.ForeignKey(Absence, on_delete=models.CASCADE, related_name="days")
+    worker = models.ForeignKey(
+        USER, on_delete=models.DO_NOTHING, db_constraint=False, related_name="absence_days"
+    )
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["worker", "day"], name="absence_day_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} {self.day}"
+
+
 # ---------------------------------------------------------------------------------------------
 # Training
 # ---------------------------------------------------------------------------------------------
@@ -467,15 +489,52 @@ class CaseHolding(models.Model):
 
 
 class SyncMark(models.Model):
-    """How far a derived table has read its source (the audit trail, the cases)."""
+    """How far a derived table has read its source (the audit trail, the cases, the services)."""
 
     name = models.CharField(max_length=40, unique=True)
     last_audit_id = models.BigIntegerField(default=0)
     last_case_id = models.BigIntegerField(default=0)
+    last_service_id = models.BigIntegerField(default=0)
     synced_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.name} {self.last_audit_id}"
+
+
+class ServiceTally(models.Model):
+    """Services delivered per day, counted for the holding they belong to (tally.py).
+
+    The services-per-case KPI reads these few rows instead of the services themselves (ten
+    million nationwide): services are never changed once recorded, and the holding a service
+    counts for is settled when it is recorded.
+    """
+
+    day = models.DateField()
+    worker = models.ForeignKey(
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        "organisation.Unit", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    target_group = models.CharField(max_length=20)
+    approach = models.CharField(max_length=12)
+    services = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            # every worker's services over a period: WHERE day BETWEEN %s AND %s
+            models.Index(fields=["day"], name="tally_day_idx"),
+            models.Index(fields=["unit", "day"], name="tally_unit_day_idx"),
+            models.Index(fields=["worker", "day"], name="tally_worker_day_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.worker_id} {self.services}"
 
 
 # ---------------------------------------------------------------------------------------------

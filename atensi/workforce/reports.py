@@ -185,9 +185,34 @@ def due_after_leave(
     calendar: WorkCalendar, following: dt.date, n: int, due: dt.date, away: set[dt.date]
 ) -> dt.date:
     """Moves the n-th working day of `following` on past the days in `away`."""
-    if not any(following <= day <= due for day in away):
+    span = (due - following).days + 1
+    if not any(following + dt.timedelta(days=i) in away for i in range(span)):
         return due
     return calendar.nth_working_day(following, n, away=away)
+
+
+def due_dates(reports, *, rules: RuleBook | None = None) -> dict[int, dt.date]:
+    """Returns each report's due date moved on by its worker's leave (one query for the leave)."""
+    reports = list(reports)
+    if not reports:
+        return {}
+    rules = rules or RuleBook()
+    calendar = WorkCalendar()
+    first = min(r.month for r in reports)
+    last = next_month(max(r.month for r in reports)) + dt.timedelta(days=366)
+    leave = absences_between({r.worker_id for r in reports}, first, last)
+    away = {w: absent_days(rows, first, last) for w, rows in leave.items()}
+    out = {}
+    for report in reports:
+        following = next_month(report.month)
+        out[report.pk] = report_due(
+            report.worker_id,
+            report.month,
+            rules=rules.on(following),
+            calendar=calendar,
+            away=away.get(report.worker_id, set()),
+        )[1]
+    return out
 
 
 def end_of_day(day: dt.date, zone=None) -> dt.datetime:

@@ -43,6 +43,7 @@ from .choices import (
 )
 from .models import (
     Absence,
+    AbsenceDay,
     AssignmentHistory,
     CaseAssignmentDecision,
     Course,
@@ -55,7 +56,7 @@ from .reports import report_due, report_figures
 from .rules import RuleBook
 from .selectors import case_share, report_get, worker_get, worker_kind
 from .suggestions import candidate_pool, suggest
-from .workdays import month_end, month_start
+from .workdays import days, month_end, month_start
 
 # Roles that work with cases and so may carry a worker profile.
 PROFILE_ROLES = {Role.PENDAMPING, Role.SUPERVISOR, Role.HEAD}
@@ -341,6 +342,9 @@ def absence_record(
         note=note.strip()[:200],
         recorded_by=actor,
     )
+    AbsenceDay.objects.bulk_create(
+        AbsenceDay(absence=absence, worker=worker, day=day) for day in days(starts_on, ends_on)
+    )
     audit_record(
         actor=actor,
         action="create",
@@ -364,6 +368,7 @@ def absence_cancel(*, actor, absence: Absence) -> Absence:
         raise ApplicationError(_("Catatan ini sudah dibatalkan."), code="already_cancelled")
     absence.cancelled_at = timezone.now()
     absence.save(update_fields=["cancelled_at"])
+    absence.days.all().delete()
     audit_record(
         actor=actor,
         action="update",

@@ -97,10 +97,19 @@ WHERE h.case_id = c.id AND h.until IS NULL AND c.id %% 20 = 0 AND c.number LIKE 
 
 INSERT INTO cases_servicedelivery (delivered_on, component, description, provider_name, quantity,
     unit_cost, ro_code, recorded_at, case_id, provider_id)
-SELECT LEAST((c.received_at AT TIME ZONE 'Asia/Jakarta')::date + floor(random() * 200)::int, date '2026-11-20'),
+SELECT LEAST((c.received_at AT TIME ZONE 'Asia/Jakarta')::date + (s %% 200), date '2026-11-20'),
        'family_support', 'Layanan', '', 1, 0, '', now(), c.id, c.pendamping_id
 FROM generate_series(1, %(services)s) s
-JOIN cases_case c ON c.id = (SELECT min(id) FROM cases_case WHERE number LIKE 'BENCH-%%') + floor(random() * %(cases)s)::int;
+JOIN cases_case c ON c.id = (SELECT min(id) FROM cases_case WHERE number LIKE 'BENCH-%%')
+                            + ((s::bigint * 7919) %% %(cases)s);
+
+INSERT INTO workforce_servicetally (day, worker_id, unit_id, target_group, approach, services)
+SELECT s.delivered_on, h.worker_id, h.unit_id, c.target_group, c.approach, count(*)
+FROM cases_servicedelivery s JOIN cases_case c ON c.id = s.case_id
+JOIN workforce_caseholding h ON h.case_id = s.case_id AND h.since_day <= s.delivered_on
+     AND (h.until_day IS NULL OR h.until_day > s.delivered_on)
+WHERE c.number LIKE 'BENCH-%%'
+GROUP BY 1, 2, 3, 4, 5;
 
 INSERT INTO cases_aftercarevisit (scheduled_for, done_at, notes, case_id, visited_by_id)
 SELECT (terminated_at AT TIME ZONE 'Asia/Jakarta')::date + 30,
@@ -112,6 +121,11 @@ INSERT INTO workforce_absence (kind, starts_on, ends_on, note, recorded_at, work
 SELECT 'annual', d, d + 4, '', now(), w.id
 FROM bench_workers w, LATERAL (SELECT date '2025-01-01' + floor(random() * 700)::int AS d
                                FROM generate_series(1, 3)) x;
+
+INSERT INTO workforce_absenceday (absence_id, worker_id, day)
+SELECT a.id, a.worker_id, d::date
+FROM workforce_absence a, generate_series(a.starts_on, a.ends_on, interval '1 day') d
+ON CONFLICT DO NOTHING;
 
 INSERT INTO workforce_monthlyreport (created_at, updated_at, month, status, figures, figures_at,
     narrative, due_on, first_submitted_at, submitted_at, decision_comment, version, unit_id, worker_id)
@@ -157,21 +171,30 @@ def main() -> None:
     from django.utils import timezone
 
     from atensi.accounts.models import Role, User
-    from atensi.cases.models import Case
+    from atensi.cases.models import Case, ServiceDelivery
     from atensi.workforce import kpis
     from atensi.workforce.holdings import SYNC_NAME
     from atensi.workforce.models import SyncMark
     from atensi.workforce.rules import rules_ensure
+    from atensi.workforce.tally import SYNC_NAME as TALLY_NAME
 
     result = {"cases": args.cases, "services": args.services, "workers": args.workers}
     if args.rebuild or not Case.objects.filter(number__startswith="BENCH-").exists():
         rules_ensure()
         result["build_s"] = round(build(args.workers, args.cases, args.services), 1)
-    # The bench data has no audit trail: mark it read, as after a first sync.
+    # The bench data has no audit trail and its tally was built in SQL: mark both read.
     SyncMark.objects.update_or_create(
         name=SYNC_NAME,
         defaults={
             "last_case_id": Case.objects.order_by("-pk").values_list("pk", flat=True).first()
+        },
+    )
+    SyncMark.objects.update_or_create(
+        name=TALLY_NAME,
+        defaults={
+            "last_service_id": ServiceDelivery.objects.order_by("-pk")
+            .values_list("pk", flat=True)
+            .first()
         },
     )
     admin = User.objects.filter(role=Role.ADMIN).first() or User(role=Role.ADMIN, is_active=True)

@@ -23,16 +23,19 @@ import datetime as dt
 
 import pytest
 
+from atensi.cases import services as case_services
 from atensi.cases.models import Case
 from atensi.cases.selectors import response_time_summary
 from atensi.cases.services import case_transfer
 from atensi.workforce import kpis
+from atensi.workforce.models import ServiceTally
 from atensi.workforce.services import (
     absence_record,
     report_narrative_save,
     report_open,
     report_submit,
 )
+from atensi.workforce.tally import tally_sync
 from tests.workforce.conftest import at, jkt, profile
 from tests.workforce.timeline import (
     approve_plan,
@@ -280,3 +283,26 @@ def test_a_head_sees_their_team_and_the_cases_their_sentra_still_holds(
     assert drill(head_b, "assessment") == ids(march, 7)
     assert drill(head_b, "first_contact") == set()
     assert drill(head_a, "first_contact", "missed") == ids(march, 2)  # C7 is no longer A's case
+
+
+def test_services_are_read_from_the_tally_and_fresh_ones_are_counted_live(march, admin_user):
+    sri, one = march["sri"], march["cases"][1]
+    with at(NOW):
+        tally_sync()
+    tallied = ServiceTally.objects.filter(day__gte=MARCH.start, day__lte=MARCH.end)
+    assert sum(t.services for t in tallied) == 2
+    # Recorded now, for 31 March: too fresh for the tally, counted live.
+    with at(NOW):
+        case_services.service_record(
+            actor=sri,
+            case=Case.objects.get(pk=one.pk),
+            delivered_on=dt.date(2026, 3, 31),
+            component="care",
+            description="Pengasuhan",
+        )
+    assert table(admin_user, ("worker",))[(sri.pk,)]["services_per_case"].numerator == 3
+    later = NOW + dt.timedelta(hours=1)
+    with at(later):
+        rows = kpis.kpi_table(admin_user, MARCH, by=("worker",), now=later)
+    assert next(r for r in rows if r.key["worker"] == sri.pk)["services_per_case"].numerator == 3
+    assert sum(t.services for t in tallied.all()) == 3  # now in the tally, counted once
