@@ -119,3 +119,16 @@ def test_caseloads_of_a_team_take_two_queries(
     with django_assert_num_queries(2):  # the cases grouped, the absences today
         loads = caseloads(workers, rules=rules)
     assert [loads[w.pk].cases for w in (pendamping_a, pendamping_a2, extra)] == [3, 3, 1]
+
+
+def test_the_command_loads_the_rules_and_syncs(pendamping_a):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    make_case(pendamping_a)
+    out = StringIO()
+    call_command("workforce", "rules", stdout=out)
+    assert "Aturan tenaga" in out.getvalue()
+    call_command("workforce", "sync", stdout=out)
+    assert "Pemegang kasus: 1 baris" in out.getvalue()
