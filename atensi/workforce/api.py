@@ -45,6 +45,7 @@ from .models import Course
 from .reports import due_dates, timeliness
 from .rules import rules_ensure
 from .selectors import (
+    assignment_decisions,
     caseloads,
     report_get,
     reports_visible_to,
@@ -443,12 +444,29 @@ class SuggestionCandidateOutput(serializers.Serializer):
     in_area = serializers.BooleanField()
 
 
+class AssignmentDecisionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    case = serializers.IntegerField(source="case_id")
+    previous = serializers.CharField(source="previous.username", allow_null=True)
+    suggested = serializers.CharField(source="suggested.username", allow_null=True)
+    chosen = serializers.CharField(source="chosen.username")
+    chosen_by = serializers.CharField(source="chosen_by.username")
+    decided_at = serializers.DateTimeField()
+    followed_suggestion = serializers.BooleanField()
+    reasons = SuggestionReasonOutput(many=True)
+    note = serializers.CharField()
+
+
 class SuggestionOutput(serializers.Serializer):
     case = serializers.IntegerField()
     suggested = serializers.CharField(allow_null=True, help_text=gettext_lazy("Nama pengguna."))
     reasons = SuggestionReasonOutput(many=True)
     candidates = SuggestionCandidateOutput(many=True)
     on_leave = serializers.ListField(child=serializers.CharField())
+    decisions = AssignmentDecisionOutput(
+        many=True,
+        help_text=gettext_lazy("Keputusan penetapan sebelumnya untuk kasus ini, terbaru dulu."),
+    )
 
 
 class CaseSuggestionView(APIView):
@@ -470,6 +488,7 @@ class CaseSuggestionView(APIView):
             "reasons": suggestion.reasons,
             "candidates": suggestion.candidates_record(),
             "on_leave": [w.username for w in suggestion.on_leave],
+            "decisions": assignment_decisions(case),
         }
         return Response(SuggestionOutput(body).data)
 
@@ -483,19 +502,6 @@ class CaseAssignmentInput(StrictInput):
         default=None,
         help_text=gettext_lazy("Versi kasus yang Anda baca; 409 bila sudah diubah orang lain."),
     )
-
-
-class AssignmentDecisionOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    case = serializers.IntegerField(source="case_id")
-    previous = serializers.CharField(source="previous.username", allow_null=True)
-    suggested = serializers.CharField(source="suggested.username", allow_null=True)
-    chosen = serializers.CharField(source="chosen.username")
-    chosen_by = serializers.CharField(source="chosen_by.username")
-    decided_at = serializers.DateTimeField()
-    followed_suggestion = serializers.BooleanField()
-    reasons = SuggestionReasonOutput(many=True)
-    note = serializers.CharField()
 
 
 class CaseAssignDecisionView(APIView):

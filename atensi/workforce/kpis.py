@@ -70,7 +70,7 @@ from .holdings import (
     services_held,
 )
 from .models import Absence, AbsenceDay, CaseHolding, MonthlyReport, ServiceTally, SettingKey
-from .reports import Timeliness, due_after_leave, report_due, timeliness
+from .reports import Timeliness, due_after_leave, end_of_day, report_due, timeliness
 from .rules import RuleBook
 from .selectors import assignment_spans, unit_on
 from .tally import tally_mark, tally_sync
@@ -926,25 +926,36 @@ def report_facts(scope: Scope, ctx: Context, filters: Filters = Filters()) -> li
             calendar.working_days(month, month_end(month)),
             rules.setting_int(SettingKey.REPORT_DUE_WORKING_DAY),
             due,
+            end_of_day(due, zone),
         )
     facts = []
+    today = ctx.today
     for worker in workers:
         own = absences.get(worker.pk, [])
         away_all = {d for first, last in own for d in days(max(first, first_month), last)}
         worker_spans = spans[worker.pk]
+        # Most workers never moved: one open span, the same unit every month.
+        only = worker_spans[0] if len(worker_spans) == 1 and worker_spans[0].last is None else None
         for month in months:
-            last, following, working, n, due = plan[month]
-            unit_id = unit_on(worker_spans, last) or unit_on(worker_spans, month)
-            if unit_id is None:
-                continue  # not in any unit that month
+            last, following, working, n, due, due_end = plan[month]
+            if only is not None:
+                if only.first is not None and only.first > last:
+                    continue  # not yet in the unit that month
+                unit_id = only.unit_id
+            else:
+                unit_id = unit_on(worker_spans, last) or unit_on(worker_spans, month)
+                if unit_id is None:
+                    continue  # not in any unit that month
             report = reports.get((worker.pk, month))
-            if own and any(first <= due and last >= month for first, last in own):
+            if own and any(first <= due and end >= month for first, end in own):
                 if report is None and working and all(d in away_all for d in working):
                     continue  # on leave the whole month: no report expected
-                due = due_after_leave(calendar, following, n, due, away_all)
+                moved = due_after_leave(calendar, following, n, due, away_all)
+                if moved != due:
+                    due, due_end = moved, end_of_day(moved, zone)
             if p.start <= due <= p.end:
                 report_id, report_unit, submitted = report or (None, unit_id, None)
-                outcome = timeliness(submitted, due, ctx.today, zone=zone)
+                outcome = timeliness(submitted, due, today, due_end=due_end)
                 facts.append(ReportFact(worker.pk, report_unit, month, due, outcome, report_id))
     return [f for f in facts if not only_units or f.unit_id in only_units]
 

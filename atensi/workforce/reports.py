@@ -222,10 +222,17 @@ def end_of_day(day: dt.date, zone=None) -> dt.datetime:
 
 
 def timeliness(
-    first_submitted_at: dt.datetime | None, due: dt.date, today: dt.date, *, zone=None
+    first_submitted_at: dt.datetime | None,
+    due: dt.date,
+    today: dt.date,
+    *,
+    due_end: dt.datetime | None = None,
 ) -> str:
-    """Judges a report by its first submission (None: not yet) against its due date."""
+    """Judges a report by its first submission (None: not yet) against its due date.
+
+    `due_end` (the end of the due day) may be passed when already known.
+    """
     if first_submitted_at is not None:
-        on_time = first_submitted_at < end_of_day(due, zone)
+        on_time = first_submitted_at < (due_end or end_of_day(due))
         return Timeliness.ON_TIME if on_time else Timeliness.LATE
     return Timeliness.OVERDUE if today > due else Timeliness.PENDING

@@ -137,20 +137,6 @@ def unit_on(spans: list[Span], day: dt.date) -> int | None:
     return next((s.unit_id for s in spans if s.covers(day)), None)
 
 
-def team_members(unit: Unit, start: dt.date, end: dt.date) -> QuerySet[User]:
-    """Returns the workers who belonged to `unit` on any day from `start` to `end`."""
-    moved = AssignmentHistory.objects.filter(unit=unit, starts_on__lte=end).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=start)
-    )
-    never_moved = Q(unit=unit) & ~Q(pk__in=AssignmentHistory.objects.values("worker_id"))
-    return (
-        User.objects.filter(WORKER)
-        .filter(Q(pk__in=moved.values("worker_id")) | never_moved)
-        .select_related("unit", "worker_profile")
-        .order_by("first_name", "last_name", "username")
-    )
-
-
 # ---------------------------------------------------------------------------------------------
 # Absence
 # ---------------------------------------------------------------------------------------------
@@ -168,10 +154,6 @@ def absences_between(worker_ids, start: dt.date, end: dt.date) -> dict[int, list
     for row in rows:
         out[row.worker_id].append(row)
     return dict(out)
-
-
-def absence_on(worker_id: int, day: dt.date) -> Absence | None:
-    return absences_between([worker_id], day, day).get(worker_id, [None])[0]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -128,9 +128,17 @@ def workforce_page(view):
     return wrapped
 
 
-def _period(request) -> tuple[PeriodForm, kpis.Period]:
-    form = PeriodForm(request.GET or None)
-    return form, form.period()
+def _period(data) -> tuple[PeriodForm, kpis.Period]:
+    """The period chosen on a page (its GET) or posted with an export (its POST)."""
+    form = PeriodForm(data or None)
+    period = form.period()
+    chosen = form.is_bound and (
+        not form.is_valid() or form.cleaned_data.get("dari") or form.cleaned_data.get("sampai")
+    )
+    if not chosen:
+        # Show the period in effect (last month by default) in the date fields.
+        form = PeriodForm(initial={"dari": period.start, "sampai": period.end})
+    return form, period
 
 
 def _period_context(request, form, period) -> dict:
@@ -220,7 +228,7 @@ def mine(request):
     if user.role != Role.PENDAMPING and not hasattr(user, "worker_profile"):
         return redirect("workforce:home")
     worker = worker_get(user, user.pk)
-    form, period = _period(request)
+    form, period = _period(request.GET)
     return render(request, "workforce/worker.html", _worker_context(request, worker, form, period))
 
 
@@ -229,7 +237,7 @@ def mine(request):
 def worker_detail(request, pk):
     """One worker's profile, load, figures, reports, training and leave (team and national)."""
     worker = worker_get(request.user, pk)
-    form, period = _period(request)
+    form, period = _period(request.GET)
     return render(request, "workforce/worker.html", _worker_context(request, worker, form, period))
 
 
@@ -527,7 +535,7 @@ def report_download(request, pk, fmt):
 def _board_unit(request):
     user = request.user
     if workforce_sees_all_units(user):
-        unit_id = request.GET.get("unit") or request.POST.get("unit")
+        unit_id = request.GET.get("unit") or request.POST.get("unit")  # page, or its export
         units = units_visible_to(user)
         if unit_id:
             return unit_get(user, unit_id), units
@@ -575,7 +583,7 @@ def team_board(request):
     """Workers, load against the norm, leave, KPIs; unassigned cases with a suggestion."""
     user = request.user
     unit, units = _board_unit(request)
-    form, period = _period(request)
+    form, period = _period(request.GET)
     table, rules, loads = _team_tables(request, unit, period)
     unassigned = unassigned_cases(user).filter(unit=unit) if can_manage_team(user, unit) else None
     context = {
@@ -652,7 +660,7 @@ def national(request):
     user = request.user
     if not workforce_sees_all_units(user):
         raise PermissionDenied(_("Tampilan nasional untuk direktorat, auditor dan administrator."))
-    form, period = _period(request)
+    form, period = _period(request.GET)
     by_unit = kpis.kpi_table(user, period, by=("unit",))
     by_group = kpis.kpi_table(user, period, by=("target_group",))
     result = fairness(user, period)
@@ -748,8 +756,8 @@ def drill(request, code):
 def table_export(request, name):
     """Sends one page table as Excel, built as the page builds it; the export is audited."""
     user = request.user
-    request.GET = request.POST  # the table is rebuilt from the page's own parameters
-    form, period = _period(request)
+    # The table is rebuilt from the page's own parameters, posted with the export.
+    _form, period = _period(request.POST)
     if name == "tim":
         unit, _units = _board_unit(request)
         table = _team_tables(request, unit, period)[0]

@@ -222,6 +222,21 @@ def main() -> None:
     )
     rows = kpis.kpi_table(admin, year, by=("worker", "unit"), now=now)
     result["worker_rows"] = len(rows)
+    # Baselines measured in the same run (the machine may be shared): one plain scan of each
+    # big table, which any figure over every case and service must at least match.
+    from django.db import connection
+
+    def scan(table):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 (fixed names)
+
+    result["baseline_scan_cases_s"] = timed(lambda: scan("cases_case"))
+    result["baseline_scan_services_s"] = timed(lambda: scan("cases_servicedelivery"))
+    result["ratio_by_worker_to_scans"] = round(
+        result["kpis_by_worker_year_s"]
+        / (result["baseline_scan_cases_s"] + result["baseline_scan_services_s"]),
+        2,
+    )
     print(json.dumps(result, indent=1))
 
 

@@ -125,6 +125,8 @@ def test_suggestion_and_decision(head_a, pendamping_a, pendamping_a2, head_b):
     assert response.json()["suggested"] == "pendamping_a"
     assert response.json()["followed_suggestion"] is False
     assert CaseAssignmentDecision.objects.get(case=case).chosen == pendamping_a2
+    history = api(head_a).get(f"{BASE}/cases/{case.pk}/suggestion/").json()["decisions"]
+    assert [(d["suggested"], d["chosen"]) for d in history] == [("pendamping_a", "pendamping_a2")]
     assert api(head_b).get(f"{BASE}/cases/{case.pk}/suggestion/").status_code == 404
 
 
