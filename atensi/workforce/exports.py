@@ -77,6 +77,14 @@ class Table:
         return [list(zip(self.columns, row, strict=False)) for row in self.rows]
 
 
+def _inert(sheet, value):
+    """A worksheet cell; text that starts with "=" stays text (openpyxl would make a formula)."""
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+    return cell
+
+
 def _xlsx_value(cell: Cell):
     value = cell.value
     if isinstance(value, dt.datetime):
@@ -105,7 +113,7 @@ def table_xlsx(*, actor, table: Table, description: str = "") -> bytes:
     for row in table.rows:
         line = []
         for cell in row:
-            out = WriteOnlyCell(sheet, value=_xlsx_value(cell))
+            out = _inert(sheet, _xlsx_value(cell))
             if isinstance(cell.value, dt.date):
                 out.number_format = "DD-MM-YYYY"
             line.append(out)
@@ -119,7 +127,9 @@ def table_xlsx(*, actor, table: Table, description: str = "") -> bytes:
         (_("Jumlah baris"), len(table.rows)),
         *[(note,) for note in table.notes],
     ):
-        about.append([str(v) if not isinstance(v, (int, dt.datetime)) else v for v in line])
+        about.append(
+            [_inert(about, str(v) if not isinstance(v, (int, dt.datetime)) else v) for v in line]
+        )
     buffer = io.BytesIO()
     workbook.save(buffer)
     audit_record(
@@ -239,24 +249,32 @@ def report_xlsx(*, actor, report: MonthlyReport) -> bytes:
     report = report_get(actor, report.pk)
     workbook = Workbook(write_only=True)
     about = workbook.create_sheet(_("Laporan"))
-    about.append([str(CONFIDENTIAL)])
+
+    def line(sheet, *values):
+        sheet.append([_inert(sheet, v) for v in values])
+
+    line(about, str(CONFIDENTIAL))
     for label, value in _report_facts(report):
-        about.append([str(label), str(value)])
-    about.append([])
-    about.append([str(_("Kegiatan")), str(_("Jumlah"))])
+        line(about, str(label), str(value))
+    line(about)
+    line(about, str(_("Kegiatan")), str(_("Jumlah")))
     for kind, label in WORK_KINDS.items():
-        about.append([str(label), report.figures.get("totals", {}).get(kind, 0)])
-    about.append([])
-    about.append([str(_("Uraian")), report.narrative])
+        line(about, str(label), report.figures.get("totals", {}).get(kind, 0))
+    line(about)
+    line(about, str(_("Uraian")), report.narrative)
     if report.decision_comment:
-        about.append([str(_("Catatan pemeriksa")), report.decision_comment])
+        line(about, str(_("Catatan pemeriksa")), report.decision_comment)
     cases = workbook.create_sheet(_("Per kasus"))
-    cases.append(
-        [str(_("Nomor kasus")), str(_("Nama")), str(_("Klaster")), str(_("Tahap"))]
-        + [str(label) for label in WORK_KINDS.values()]
+    line(
+        cases,
+        str(_("Nomor kasus")),
+        str(_("Nama")),
+        str(_("Klaster")),
+        str(_("Tahap")),
+        *[str(label) for label in WORK_KINDS.values()],
     )
-    for line in report_lines(report):
-        cases.append(line)
+    for values in report_lines(report):
+        line(cases, *values)
     buffer = io.BytesIO()
     workbook.save(buffer)
     audit_record(actor=actor, action="export", obj=report, changes={"format": "xlsx"})

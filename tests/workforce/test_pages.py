@@ -299,3 +299,19 @@ def test_a_pendamping_cannot_export_the_national_tables(client, pendamping_a):
     client.force_login(pendamping_a)
     response = client.post(reverse("workforce:export", args=["indikator-sentra"]))
     assert response.status_code == 403
+
+
+def test_a_narrative_that_looks_like_a_formula_stays_text_in_excel(
+    client, pendamping_a, last_month
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    report = report_open(actor=pendamping_a, month=last_month)
+    report_narrative_save(actor=pendamping_a, report=report, narrative='=HYPERLINK("http://x")')
+    client.force_login(pendamping_a)
+    content = client.post(reverse("workforce:report_xlsx", args=[report.pk])).content
+    sheet = load_workbook(io.BytesIO(content))["Laporan"]
+    cell = next(c for row in sheet.iter_rows() for c in row if c.value == '=HYPERLINK("http://x")')
+    assert cell.data_type == "s"
