@@ -24,5 +24,6 @@ urlpatterns = [
     path("laporan/<int:pk>/unduh.pdf", views.report_download, {"fmt": "pdf"}, name="report_pdf"),
     path("laporan/<int:pk>/unduh.xlsx", views.report_download, {"fmt": "xlsx"}, name="report_xlsx"),
     path("indikator/<str:code>/", views.drill, name="drill"),
+    path("indikator/<str:code>/ekspor/", views.drill_export, name="drill_export"),
     path("ekspor/<str:name>/", views.table_export, name="export"),
 ]

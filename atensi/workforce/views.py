@@ -29,6 +29,7 @@ from atensi.accounts.access import (
     workforce_sees_all_units,
 )
 from atensi.accounts.models import Role
+from atensi.cases.exports import case_list_xlsx
 from atensi.cases.selectors import case_get
 from atensi.common.errors import ApplicationError, NotFound, PermissionDenied
 
@@ -745,6 +746,24 @@ def drill(request, code):
         }
     )
     return render(request, "workforce/drill.html", context)
+
+
+@workforce_page
+@require_POST
+def drill_export(request, code):
+    """Sends the cases behind a figure as the case list's Excel (cases.exports, audited there)."""
+    if code not in kpis.FACTS:
+        raise NotFound(_("Indikator tanpa daftar kasus."))
+    form = DrillForm(request.POST, outcomes=DRILL_OUTCOMES[code])
+    period = form.period()
+    outcome = form.cleaned_data.get("outcome") if form.is_valid() else None
+    cases = kpis.kpi_cases(
+        request.user, code, period, filters=_drill_filters(form), outcome=outcome
+    )
+    label = kpis.KPI_BY_CODE[code].label
+    description = f"{label}, {period.label()}" + (f", {outcome}" if outcome else "")
+    content = case_list_xlsx(actor=request.user, cases=cases, description=description)
+    return _xlsx_response(content, f"indikator-{code}")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -315,3 +315,16 @@ def test_a_narrative_that_looks_like_a_formula_stays_text_in_excel(
     sheet = load_workbook(io.BytesIO(content))["Laporan"]
     cell = next(c for row in sheet.iter_rows() for c in row if c.value == '=HYPERLINK("http://x")')
     assert cell.data_type == "s"
+
+
+def test_the_cases_behind_a_figure_export_to_excel_audited(client, head_a, pendamping_a):
+    make_case(pendamping_a)
+    today = timezone.localdate()
+    client.force_login(head_a)
+    response = client.post(
+        reverse("workforce:drill_export", args=["cases_handled"]),
+        {"dari": today.replace(day=1).isoformat(), "sampai": today.isoformat()},
+    )
+    assert response.status_code == 200 and response.content.startswith(b"PK")
+    row = AuditLog.objects.get(action="export", object_type="cases.case")
+    assert row.changes["count"] == 1 and "Kasus ditangani" in row.changes["description"]
