@@ -2,8 +2,11 @@
 
 Every figure is counted in SQL (GROUP BY the holder of the case, the sentra, the target group
 and the approach) from "facts": a deadline, a closing, a service, a visit, a report. Each KPI
-below defines its facts once; the same facts give the aggregate and the cases behind it
-(`kpi_cases`), so a figure and its drill-down cannot disagree.
+defines its facts once (FACTS); the aggregates are built from the same expressions, only
+combined so that one pass over the holdings serves several KPIs (all milestones at once;
+cases handled with closings), and services are read from their tally (tally.py) rather than
+the ten million services themselves. The drill-down (`kpi_cases`) reads the facts directly;
+the tests check both against the same hand-made timeline.
 
 Definitions that apply to all of them:
 - Period: from the first to the last day given, both included (Asia/Jakarta).
@@ -11,7 +14,8 @@ Definitions that apply to all of them:
   the case was in then (holdings.py, rebuilt from the audit trail). A case reassigned or
   transferred mid-period counts for each holder for their own part; a worker who moved to
   another sentra counts for each sentra for their time there. A case without a pendamping at
-  that moment counts for its sentra only ("belum ada pendamping").
+  that moment counts for its sentra only ("belum ada pendamping"). A service counts for the
+  holder when it was recorded on its day, or at the end of its day when recorded later.
 - Leave: a deadline (response time, aftercare visit) that fell on a day the holder was on
   recorded leave does not count against that worker ("dimaafkan"); it still counts for the
   sentra and the target group, whose head should have reassigned the case. A monthly report's
