@@ -1,17 +1,25 @@
-"""`make bench`: registry search and bulk import at national scale, on SQLite and PostgreSQL.
+"""`make bench`: every benchmark of atensi, one section per capability, in one command.
 
-    python -m bench.run [--scale N] [--quick] [--only sqlite|postgres] [--queries N]
-                        [--import-rows N] [--skip-import]
+    python -m bench.run [--only SECTION[,SECTION...]] [--quick]
 
-For each database: builds the benchmark data set once (`atensi demo --scale N`, kept under
-var/bench/ for SQLite and in the database atensi_bench_<N> on PostgreSQL, reused by later runs),
-then runs bench/measure.py against it in a separate process. Writes bench/results.json and
-bench/results.md and prints the table. Every figure comes with a baseline measured in the same
-run (a raw SQL lookup, a plain executemany/COPY), because the machine is shared and noisy.
+Sections (each also runs on its own as `python -m bench.<section>.run --help`):
+  registry   issue 2: NIK and name search at 1,000,000 persons, bulk import vs a plain insert
+  cases      issue 3: case list and work queue at 1,000,000 cases and 10,000,000 services
+  events     issue 3: case-event writes through the real API vs raw single-row inserts, 1/8/32 clients
+  budget     issue 4: SP2D import vs a plain bulk load; all figures of a TA vs DuckDB
+  workforce  issue 5: nationwide KPIs and the team board at 1,000,000 cases
+  dedup      issue 6: atensi against Splink on synthetic populations of 100,000 and 1,000,000
+
+Each section runs in its own process, writes bench/<section>/results.json and results.md, and
+puts in its results a "summary": a list of {"measure", "value", "target", "met"} rows. This
+command gathers the sections into bench/results.json and bench/results.md and prints the summary.
+A section that fails is reported as failed; the others still run. Every figure in a section is
+measured against a baseline run in the same command, because the machine is shared and noisy.
 """
 
 import argparse
 import datetime as dt
+import importlib.util
 import json
 import os
 import platform
@@ -21,268 +29,85 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DIR = ROOT / "var" / "bench"
-RESULTS_JSON = Path(__file__).resolve().parent / "results.json"
-RESULTS_MD = Path(__file__).resolve().parent / "results.md"
-# The PostgreSQL server (without a database name); the bench creates its own database on it.
-POSTGRES_SERVER = os.environ.get("ATENSI_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-SEED = 20260701
-TARGETS = {"nik_p95_ms": 5.0, "name_p95_ms": 150.0, "import_ratio": 0.25}
+BENCH = Path(__file__).resolve().parent
+SECTIONS = ("registry", "cases", "events", "budget", "workforce", "dedup")
 
 
-def _sqlite_url(scale: int) -> tuple[str | None, str]:
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{BENCH_DIR / f'bench-{scale}.sqlite3'}", ""
-
-
-def _postgres_url(scale: int) -> tuple[str | None, str]:
-    """Returns the URL of the bench database, creating it, or None and why it cannot be used."""
-    try:
-        import psycopg
-    except ImportError:
-        return None, "psycopg is not installed"
-    name = f"atensi_bench_{scale}"
-    try:
-        with psycopg.connect(
-            f"{POSTGRES_SERVER}/postgres", autocommit=True, connect_timeout=5
-        ) as c:
-            exists = c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-            if not exists:
-                c.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.Error as exc:
-        return None, f"PostgreSQL at {POSTGRES_SERVER} is not reachable: {exc}".strip()
-    return f"{POSTGRES_SERVER}/{name}", ""
-
-
-BACKENDS = {"sqlite": _sqlite_url, "postgres": _postgres_url}
-
-
-def _run(args: list[str], env: dict, capture: bool = False) -> str:
-    done = subprocess.run(
-        [sys.executable, *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        text=True,
-        stdout=subprocess.PIPE if capture else None,
-    )
-    return done.stdout or ""
-
-
-def bench_backend(name: str, url: str, opts) -> dict:
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "ATENSI_DATA_DIR": str(BENCH_DIR),
-        "ATENSI_LOG_LEVEL": "ERROR",
-    }
-    print(f"\n== {name}: {url}", flush=True)
-    _run(["-m", "atensi", "migrate", "--no-input", "--verbosity", "0"], env)
+def section_run(name: str, quick: bool) -> dict:
+    """Runs one section in its own process; returns what it wrote, or why it did not."""
+    if importlib.util.find_spec(f"bench.{name}.run") is None:
+        return {"status": "missing", "why": f"bench/{name}/run.py does not exist"}
+    args = [sys.executable, "-m", f"bench.{name}.run"] + (["--quick"] if quick else [])
+    print(f"\n### {name}: {' '.join(args[1:])}", flush=True)
     started = time.monotonic()
-    built = _run(
-        ["-m", "atensi", "demo", "--scale", str(opts.scale), "--seed", str(SEED), "--no-logins"],
-        env,
-        capture=True,
-    )
-    build_s = time.monotonic() - started
-    print(built.strip(), flush=True)
-    load_before = os.getloadavg()
-    measure_args = [
-        "-m",
-        "bench.measure",
-        "--queries",
-        str(opts.queries),
-        "--repeats",
-        str(opts.repeats),
-        "--import-rows",
-        str(opts.import_rows),
-        "--data-dir",
-        str(BENCH_DIR),
-    ]
-    if opts.skip_import:
-        measure_args.append("--skip-import")
-    print(
-        f"measuring ({opts.queries} queries, import of {opts.import_rows:,} rows) ...", flush=True
-    )
-    result = json.loads(_run(measure_args, env, capture=True))
-    result["build"] = {
-        "seconds": round(build_s, 1),
-        "added_now": "tidak ada yang ditambahkan" not in built,
-        "output": built.strip().splitlines()[0] if built.strip() else "",
-    }
-    result["load_average"] = {"before": load_before, "after": os.getloadavg()}
-    return result
+    done = subprocess.run(args, cwd=ROOT, env=os.environ.copy())
+    seconds = round(time.monotonic() - started, 1)
+    results_path = BENCH / name / "results.json"
+    if done.returncode != 0:
+        return {"status": "failed", "why": f"exit code {done.returncode}", "seconds": seconds}
+    try:
+        results = json.loads(results_path.read_text())
+    except (OSError, ValueError) as exc:
+        return {"status": "failed", "why": f"no readable {results_path}: {exc}", "seconds": seconds}
+    return {"status": "ran", "seconds": seconds, "results": results}
 
 
-def _fmt(value, unit: str = "") -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:,.2f}{unit}"
-    if isinstance(value, int):
-        return f"{value:,}{unit}"
-    return f"{value}{unit}"
-
-
-def _check(ok: bool) -> str:
-    return "✓" if ok else "✗"
-
-
-def table(results: dict) -> str:
-    """Returns the results as a Markdown table, one column per database."""
-    names = list(results["backends"])
-    header = "| | " + " | ".join(_label(n) for n in names) + " | target |"
-    lines = [header, "|---" * (len(names) + 2) + "|"]
-
-    def row(label, fn, target=""):
-        cells = []
-        for n in names:
-            r = results["backends"][n]
-            cells.append("skipped" if "skipped" in r else fn(r))
-        lines.append(f"| {label} | " + " | ".join(cells) + f" | {target} |")
-
-    row("persons in the database", lambda r: _fmt(r["search"]["persons"]))
-
-    def pair(r, name, digits=2):
-        figures = r["search"][name]
-        return f"{figures['p50_ms']:.{digits}f} / {figures['p95_ms']:.{digits}f} ms"
-
-    for kind, label, target, digits in (
-        ("nik", "NIK search", TARGETS["nik_p95_ms"], 2),
-        ("name", "name search", TARGETS["name_p95_ms"], 1),
-    ):
-        row(
-            f"{label} p50 / p95, best of {results.get('repeats', 3)} runs per query",
-            lambda r, k=kind, t=target, d=digits: (
-                pair(r, f"{k}_search", d) + " " + _check(r["search"][f"{k}_search"]["p95_ms"] < t)
-            ),
-            f"p95 < {target:g} ms",
-        )
-        row(
-            "  first run of each query",
-            lambda r, k=kind, d=digits: pair(r, f"{k}_search_first_pass", d),
-        )
-        row(
-            "  CPU time of the searching process",
-            lambda r, k=kind, d=digits: pair(r, f"{k}_search_cpu", d),
-            "SQLite: all the work",
-        )
-        baseline = "sql_nik" if kind == "nik" else "sql_pk"
-        row(
-            "  baseline: raw SQL "
-            + ("`WHERE nik = %s`" if kind == "nik" else "by primary key")
-            + ", best of runs",
-            lambda r, b=baseline: pair(r, f"baseline_{b}"),
-        )
-        ratio = "ratio_nik_p95_to_sql_nik_p95" if kind == "nik" else "ratio_name_p95_to_sql_pk_p95"
-        row(f"  ratio {label} / baseline (p95)", lambda r, x=ratio: f"{r['search'][x]:g}×")
-    row(
-        "  name search: person sought in the results / a same-name person",
-        lambda r: f"{r['search']['name_hit_rate']:.0%} / {r['search']['name_same_name_rate']:.0%}",
-    )
-    if any("import" in r for r in results["backends"].values()):
-        row(
-            "bulk import (person_import, CSV)",
-            lambda r: (
-                f"{_fmt(r['import']['import_rows_per_s'])} rows/s ({r['import']['import_seconds']} s)"
-                if "import" in r
-                else "–"
-            ),
-        )
-        row(
-            "  baseline: plain insert of the same rows",
-            lambda r: (
-                f"{_fmt(r['import']['raw_rows_per_s'])} rows/s ({r['import']['raw_method']}, {r['import']['raw_seconds']} s)"
-                if "import" in r
-                else "–"
-            ),
-        )
-        row(
-            "  ratio import / plain insert",
-            lambda r: (
-                f"{r['import']['ratio_import_to_raw']:.0%} "
-                + _check((r["import"]["ratio_import_to_raw"] or 0) >= TARGETS["import_ratio"])
-                if "import" in r
-                else "–"
-            ),
-            f"≥ {TARGETS['import_ratio']:.0%}",
-        )
-    row(
-        "data set build (`atensi demo --scale`)",
-        lambda r: (
-            f"{r['build']['seconds']:g} s"
-            + (" (built now)" if r["build"]["added_now"] else " (reused)")
-        ),
-    )
-    row(
-        "load average before → after",
-        lambda r: f"{r['load_average']['before'][0]:.1f} → {r['load_average']['after'][0]:.1f}",
-    )
-    skipped = {n: r["skipped"] for n, r in results["backends"].items() if "skipped" in r}
-    notes = [f"\n{_label(n)} skipped: {why}" for n, why in skipped.items()]
-    notes += [
-        f"\n{_label(n)} import failed: {r['import_error']}"
-        for n, r in results["backends"].items()
-        if "import_error" in r
-    ]
-    return "\n".join(lines + notes)
-
-
-def _label(name: str) -> str:
-    return {"sqlite": "SQLite", "postgres": "PostgreSQL"}[name]
+def summary_table(sections: dict) -> str:
+    lines = ["| section | measure | value | target | met |", "|---|---|---|---|---|"]
+    for name, outcome in sections.items():
+        if outcome["status"] != "ran":
+            lines.append(f"| {name} | {outcome['status']}: {outcome['why']} | | | |")
+            continue
+        for row in outcome["results"].get("summary", []):
+            met = {True: "✓", False: "✗", None: ""}[row.get("met")]
+            lines.append(
+                f"| {name} | {row['measure']} | {row['value']} | {row.get('target') or ''} | {met} |"
+            )
+    return "\n".join(lines)
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="make bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", type=int, default=1_000_000, help="persons in the database")
-    parser.add_argument("--quick", action="store_true", help="a smoke run: 20,000 persons")
-    parser.add_argument("--only", choices=sorted(BACKENDS), help="one database only")
-    parser.add_argument("--queries", type=int, default=300, help="queries per kind of search")
-    parser.add_argument("--repeats", type=int, default=3, help="runs of each query")
-    parser.add_argument("--import-rows", type=int, default=100_000, help="rows in the import file")
-    parser.add_argument("--skip-import", action="store_true", help="measure search only")
+    parser.add_argument(
+        "--only",
+        type=lambda text: [part.strip() for part in text.split(",") if part.strip()],
+        default=list(SECTIONS),
+        help=f"comma-separated sections to run (default all: {','.join(SECTIONS)})",
+    )
+    parser.add_argument("--quick", action="store_true", help="a smoke run at small scale")
     opts = parser.parse_args(argv)
-    if opts.quick:
-        opts.scale = min(opts.scale, 20_000)
-        opts.queries = min(opts.queries, 100)
-        opts.import_rows = min(opts.import_rows, 5_000)
+    unknown = [name for name in opts.only if name not in SECTIONS]
+    if unknown:
+        parser.error(f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
 
-    results: dict = {
-        "run_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "scale": opts.scale,
+    run_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    sections = {name: section_run(name, opts.quick) for name in opts.only}
+    combined = {
+        "run_at": run_at,
         "quick": opts.quick,
-        "repeats": opts.repeats,
         "machine": {
             "python": platform.python_version(),
             "platform": platform.platform(),
             "cpus": os.cpu_count(),
+            "load_average_after": os.getloadavg(),
         },
-        "targets": TARGETS,
-        "backends": {},
+        "sections": sections,
     }
-    for name, locate in BACKENDS.items():
-        if opts.only and name != opts.only:
-            continue
-        url, why = locate(opts.scale)
-        if url is None:
-            print(f"\n== {name}: skipped — {why}", flush=True)
-            results["backends"][name] = {"skipped": why}
-            continue
-        try:
-            results["backends"][name] = bench_backend(name, url, opts)
-        except subprocess.CalledProcessError as exc:
-            results["backends"][name] = {"skipped": f"failed: {exc}"}
-            print(f"\n== {name}: failed — {exc}", file=sys.stderr, flush=True)
-    RESULTS_JSON.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    markdown = (
-        f"# atensi benchmarks\n\nRun {results['run_at']} on {results['machine']['cpus']} CPUs, "
-        f"Python {results['machine']['python']}; {opts.scale:,} persons"
-        f"{' (quick run)' if opts.quick else ''}.\n\n{table(results)}\n"
+    (BENCH / "results.json").write_text(json.dumps(combined, indent=2, ensure_ascii=False) + "\n")
+    details = "\n".join(
+        f"\n## {name}\n\n{(BENCH / name / 'results.md').read_text()}"
+        for name, outcome in sections.items()
+        if outcome["status"] == "ran" and (BENCH / name / "results.md").exists()
     )
-    RESULTS_MD.write_text(markdown)
-    print("\n" + table(results))
-    print(f"\nwritten: {RESULTS_JSON.relative_to(ROOT)}, {RESULTS_MD.relative_to(ROOT)}")
-    return 0
+    table = summary_table(sections)
+    (BENCH / "results.md").write_text(
+        f"# atensi benchmarks\n\nRun {run_at} on {os.cpu_count()} CPUs, Python "
+        f"{platform.python_version()}{' (quick run)' if opts.quick else ''}.\n\n"
+        f"{table}\n{details}"
+    )
+    print("\n" + table)
+    print("\nwritten: bench/results.json, bench/results.md")
+    return 0 if all(outcome["status"] == "ran" for outcome in sections.values()) else 1
 
 
 if __name__ == "__main__":

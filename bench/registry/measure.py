@@ -1,4 +1,4 @@
-"""The measurements, run inside Django against one benchmark database (see bench/run.py).
+"""The measurements, run inside Django against one benchmark database (see bench/registry/run.py).
 
 Prints one JSON object on stdout: search latencies with their raw-SQL baselines, and the bulk
 import rate next to a plain executemany (SQLite) or COPY (PostgreSQL) of the same rows.
