@@ -6,34 +6,32 @@ same transaction as the read, because an export takes personal data out of the s
 
 import datetime as dt
 import io
-import unicodedata
-from xml.sax.saxutils import escape
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (
-    KeepTogether,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import KeepTogether, Spacer
 
 from atensi.common.audit import audit_record
 from atensi.common.errors import ApplicationError
+from atensi.common.pdf import (
+    CONFIDENTIAL,
+    Styles,
+    confidential_pdf,
+    grid,
+    heading,
+    none_yet,
+    pairs,
+    paragraph,
+    printed_by,
+    when,
+    who,
+)
 from atensi.common.templatetags.atensi_format import format_rupiah
 
 from .choices import MeasurementPhase, Stage
@@ -49,50 +47,9 @@ from .selectors import (
 )
 from .services import processing_stop_error
 
-# The marking every page and sheet carries: nearly every case file holds specific personal data.
-CONFIDENTIAL = gettext_lazy("RAHASIA — data pribadi spesifik (UU 27/2022)")
-
-
-# ---------------------------------------------------------------------------------------------
-# Formatting
-# ---------------------------------------------------------------------------------------------
-
-
-def _plain(value) -> str:
-    """Text the PDF's standard fonts can draw: Windows-1252, with other letters unaccented."""
-    text = "" if value is None else str(value)
-    out = []
-    for char in text:
-        try:
-            char.encode("cp1252")
-            out.append(char)
-        except UnicodeEncodeError:
-            if char == "→":  # drawn from the Symbol font
-                out.append(char)
-                continue
-            base = unicodedata.normalize("NFKD", char).encode("cp1252", "ignore").decode("cp1252")
-            out.append(base or "?")
-    return "".join(out)
-
-
-def _p(value, style) -> Paragraph:
-    return Paragraph(escape(_plain(value)).replace("\n", "<br/>"), style)
-
-
-def _when(value) -> str:
-    if value in (None, ""):
-        return "–"
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).strftime("%d-%m-%Y %H:%M")
-    return value.strftime("%d-%m-%Y")
-
 
 def _hours(value) -> str:
     return "–" if value is None else f"{value:.1f}".replace(".", ",") + " " + _("jam")
-
-
-def _who(user) -> str:
-    return (user.get_full_name() or user.username) if user else "–"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -100,106 +57,12 @@ def _who(user) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _numbered_canvas(header: str, footer: str):
-    """A canvas that draws the header and 'Halaman x dari y' once the page count is known."""
-
-    class NumberedCanvas(Canvas):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages = []
-
-        def showPage(self):  # reportlab's method name
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self._decorate(total)
-                super().showPage()
-            super().save()
-
-        def _decorate(self, total: int):
-            width, height = A4
-            self.saveState()
-            self.setFont("Helvetica-Bold", 8)
-            self.setFillColor(colors.HexColor("#9b1c1c"))
-            self.drawString(18 * mm, height - 12 * mm, _plain(header))
-            self.setFillColor(colors.black)
-            self.setFont("Helvetica", 8)
-            self.drawString(18 * mm, 10 * mm, _plain(footer))
-            self.drawRightString(
-                width - 18 * mm,
-                10 * mm,
-                _plain(
-                    _("Halaman %(page)d dari %(total)d")
-                    % {"page": self._pageNumber, "total": total}
-                ),
-            )
-            self.restoreState()
-
-    return NumberedCanvas
-
-
-class _Styles:
-    def __init__(self):
-        base = getSampleStyleSheet()
-        self.title = ParagraphStyle("t", parent=base["Title"], fontSize=15, spaceAfter=2 * mm)
-        self.h2 = ParagraphStyle(
-            "h2", parent=base["Heading2"], fontSize=11.5, spaceBefore=4 * mm, spaceAfter=1.5 * mm
-        )
-        self.body = ParagraphStyle("b", parent=base["BodyText"], fontSize=8.5, leading=10.5)
-        self.small = ParagraphStyle("s", parent=self.body, fontSize=7.5, leading=9)
-        self.bold = ParagraphStyle("bb", parent=self.body, fontName="Helvetica-Bold")
-        self.right = ParagraphStyle("r", parent=self.body, alignment=TA_RIGHT)
-
-
-_GRID = TableStyle(
-    [
-        ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#999999")),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef4")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-    ]
-)
-_PAIRS = TableStyle(
-    [
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.2, colors.HexColor("#cccccc")),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2),
-    ]
-)
-_WIDTH = A4[0] - 36 * mm
-
-
-def _pairs(rows, s: _Styles) -> Table:
-    data = [[_p(label, s.bold), _p(value, s.body)] for label, value in rows]
-    table = Table(data, colWidths=[45 * mm, _WIDTH - 45 * mm])
-    table.setStyle(_PAIRS)
-    return table
-
-
-def _grid(header, rows, widths, s: _Styles, right: tuple = ()) -> Table:
-    data = [[_p(h, s.bold) for h in header]]
-    for row in rows:
-        data.append([_p(v, s.right if i in right else s.small) for i, v in enumerate(row)])
-    table = Table(data, colWidths=[w * _WIDTH for w in widths], repeatRows=1)
-    table.setStyle(_GRID)
-    return table
-
-
-def _none(s: _Styles) -> Paragraph:
-    return _p(_("Belum ada."), s.small)
-
-
-def _identity(case: Case, s: _Styles):
+def _identity(case: Case, s: Styles):
     person = case.person
-    born = ", ".join(x for x in (person.birth_place, _when(person.birth_date)) if x)
+    born = ", ".join(x for x in (person.birth_place, when(person.birth_date)) if x)
     return [
-        Paragraph(escape(_("Identitas")), s.h2),
-        _pairs(
+        heading(_("Identitas"), s),
+        pairs(
             [
                 (_("Nama lengkap"), person.full_name),
                 (_("Nomor registri"), person.registry_id),
@@ -215,7 +78,7 @@ def _identity(case: Case, s: _Styles):
     ]
 
 
-def _case_data(case: Case, s: _Styles):
+def _case_data(case: Case, s: Styles):
     referrer = " / ".join(
         x for x in (case.referrer_name, case.referrer_institution, case.referrer_contact) if x
     )
@@ -224,45 +87,45 @@ def _case_data(case: Case, s: _Styles):
         (_("Sentra"), case.unit.name),
         (_("Sumber rujukan"), case.get_source_display()),
         (_("Pelapor / perujuk"), referrer or "–"),
-        (_("Rujukan diterima"), _when(case.received_at)),
+        (_("Rujukan diterima"), when(case.received_at)),
         (_("Urgensi"), case.get_urgency_display()),
         (_("Klaster kasus"), case.get_target_group_display()),
         (_("Pendekatan"), case.get_approach_display()),
         (_("Tahap sekarang"), case.get_stage_display()),
-        (_("Pendamping"), _who(case.pendamping)),
-        (_("Supervisor"), _who(case.supervisor)),
+        (_("Pendamping"), who(case.pendamping)),
+        (_("Supervisor"), who(case.supervisor)),
         (
             _("SK penetapan PM"),
-            f"{case.sk_number}, {_when(case.sk_date)}" if case.is_beneficiary else _("belum"),
+            f"{case.sk_number}, {when(case.sk_date)}" if case.is_beneficiary else _("belum"),
         ),
         (_("Uraian rujukan"), case.referral_note or "–"),
     ]
     if case.terminated_at:
         rows += [
-            (_("Terminasi"), _when(case.terminated_at)),
+            (_("Terminasi"), when(case.terminated_at)),
             (_("Alasan terminasi"), case.get_termination_reason_display() or "–"),
             (_("Hasil"), case.get_outcome_rating_display() or "–"),
             (_("Catatan terminasi"), case.termination_note or "–"),
         ]
     if case.closed_at:
-        rows.append((_("Ditutup"), _when(case.closed_at)))
-    return [Paragraph(escape(_("Data kasus")), s.h2), _pairs(rows, s)]
+        rows.append((_("Ditutup"), when(case.closed_at)))
+    return [heading(_("Data kasus"), s), pairs(rows, s)]
 
 
-def _response(case: Case, s: _Styles):
+def _response(case: Case, s: Styles):
     rows = [
         (
             t.label,
             _hours(t.target_hours),
-            _when(t.reached_at),
+            when(t.reached_at),
             _hours(t.hours),
             t.status_label,
         )
         for t in case_response_times(case)
     ]
     return [
-        Paragraph(escape(_("Waktu respons")), s.h2),
-        _grid(
+        heading(_("Waktu respons"), s),
+        grid(
             [_("Tonggak"), _("Target"), _("Tercapai"), _("Lama"), _("Status")],
             rows,
             [0.28, 0.14, 0.22, 0.14, 0.22],
@@ -271,11 +134,11 @@ def _response(case: Case, s: _Styles):
     ]
 
 
-def _assessments(case: Case, s: _Styles):
-    out = [Paragraph(escape(_("Asesmen")), s.h2)]
+def _assessments(case: Case, s: Styles):
+    out = [heading(_("Asesmen"), s)]
     assessments = list(case.assessments.select_related("form", "assessor").order_by("created_at"))
     if not assessments:
-        return [*out, _none(s)]
+        return [*out, none_yet(s)]
     for a in assessments:
         scores = a.scores or {}
         titles = {
@@ -286,8 +149,8 @@ def _assessments(case: Case, s: _Styles):
         )
         rows = [
             (_("Formulir"), f"{a.form.title} v{a.form.version}"),
-            (_("Selesai"), _when(a.completed_at) if a.completed_at else _("draf")),
-            (_("Asesor"), _who(a.assessor)),
+            (_("Selesai"), when(a.completed_at) if a.completed_at else _("draf")),
+            (_("Asesor"), who(a.assessor)),
             (
                 _("Skor total"),
                 f"{scores['total']}" + (f" ({scores['band']})" if scores.get("band") else "")
@@ -297,19 +160,19 @@ def _assessments(case: Case, s: _Styles):
             (_("Skor per aspek"), sections or "–"),
             (_("Kesimpulan dan kebutuhan"), a.summary or "–"),
         ]
-        out += [_pairs(rows, s), Spacer(1, 2 * mm)]
+        out += [pairs(rows, s), Spacer(1, 2 * mm)]
     return out
 
 
-def _plans(case: Case, s: _Styles):
-    out = [Paragraph(escape(_("Rencana intervensi")), s.h2)]
+def _plans(case: Case, s: Styles):
+    out = [heading(_("Rencana intervensi"), s)]
     plans = list(
         case.plans.select_related("decided_by")
         .prefetch_related("services__responsible")
         .order_by("-number")
     )
     if not plans:
-        return [*out, _none(s)]
+        return [*out, none_yet(s)]
     for plan in plans:
         head = _("Revisi %(n)d — %(status)s") % {
             "n": plan.number,
@@ -317,8 +180,8 @@ def _plans(case: Case, s: _Styles):
         }
         if plan.decided_at:
             head += " " + _("oleh %(who)s, %(when)s") % {
-                "who": _who(plan.decided_by),
-                "when": _when(plan.decided_at),
+                "who": who(plan.decided_by),
+                "when": when(plan.decided_at),
             }
         met = _("tercapai")
         goals = "\n".join(
@@ -330,20 +193,20 @@ def _plans(case: Case, s: _Styles):
                 ps.get_component_display(),
                 ps.description,
                 ps.frequency,
-                _who(ps.responsible),
-                _when(ps.target_date),
+                who(ps.responsible),
+                when(ps.target_date),
             )
             for ps in plan.services.all()
         ]
         block = [
-            _p(head, s.bold),
-            _pairs([(_("Tujuan"), goals or "–")], s),
+            paragraph(head, s.bold),
+            pairs([(_("Tujuan"), goals or "–")], s),
         ]
         if plan.decision_comment:
-            block.append(_pairs([(_("Catatan persetujuan"), plan.decision_comment)], s))
+            block.append(pairs([(_("Catatan persetujuan"), plan.decision_comment)], s))
         if services:
             block.append(
-                _grid(
+                grid(
                     [
                         _("Komponen"),
                         _("Uraian"),
@@ -360,17 +223,17 @@ def _plans(case: Case, s: _Styles):
     return out
 
 
-def _services(case: Case, s: _Styles):
-    out = [Paragraph(escape(_("Layanan yang diberikan")), s.h2)]
+def _services(case: Case, s: Styles):
+    out = [heading(_("Layanan yang diberikan"), s)]
     services = list(case.services.select_related("provider").order_by("delivered_on", "id"))
     if not services:
-        return [*out, _none(s)]
+        return [*out, none_yet(s)]
     rows = [
         (
-            _when(sv.delivered_on),
+            when(sv.delivered_on),
             sv.get_component_display(),
             sv.description,
-            sv.provider_name or _who(sv.provider),
+            sv.provider_name or who(sv.provider),
             str(sv.quantity),
             format_rupiah(sv.unit_cost),
             format_rupiah(sv.total_cost),
@@ -381,7 +244,7 @@ def _services(case: Case, s: _Styles):
     rows.append(
         ("", "", _("Jumlah"), "", "", "", format_rupiah(sum(sv.total_cost for sv in services)), "")
     )
-    table = _grid(
+    table = grid(
         [
             _("Tanggal"),
             _("Komponen"),
@@ -400,25 +263,25 @@ def _services(case: Case, s: _Styles):
     return [*out, table]
 
 
-def _outcomes(case: Case, s: _Styles):
-    out = [Paragraph(escape(_("Pengukuran hasil")), s.h2)]
+def _outcomes(case: Case, s: Styles):
+    out = [heading(_("Pengukuran hasil"), s)]
     measurements = list(
         case.measurements.select_related("scale", "taken_by").order_by("taken_on", "id")
     )
     if not measurements:
-        return [*out, _none(s)]
+        return [*out, none_yet(s)]
     rows = [
         (
             f"{m.scale.title} v{m.scale.version}",
             MeasurementPhase(m.phase).label,
-            _when(m.taken_on),
+            when(m.taken_on),
             str(m.score),
-            _who(m.taken_by),
+            who(m.taken_by),
         )
         for m in measurements
     ]
     out.append(
-        _grid(
+        grid(
             [_("Skala"), _("Fase"), _("Tanggal"), _("Skor"), _("Oleh")],
             rows,
             [0.40, 0.18, 0.13, 0.09, 0.20],
@@ -436,23 +299,23 @@ def _outcomes(case: Case, s: _Styles):
         text = f"{change.scale.title}: {directions[change.direction]}"
         if change.change is not None:
             text += f" ({change.baseline.score} → {change.latest.score})"
-        out.append(_p(text, s.body))
+        out.append(paragraph(text, s.body))
     return out
 
 
-def _notes(case: Case, s: _Styles):
-    out = [Paragraph(escape(_("Catatan kasus")), s.h2)]
+def _notes(case: Case, s: Styles):
+    out = [heading(_("Catatan kasus"), s)]
     notes = list(case.notes.select_related("author").order_by("happened_at", "id"))
     if not notes:
-        return [*out, _none(s)]
-    rows = [(_when(n.happened_at), n.get_kind_display(), _who(n.author), n.text) for n in notes]
+        return [*out, none_yet(s)]
+    rows = [(when(n.happened_at), n.get_kind_display(), who(n.author), n.text) for n in notes]
     return [
         *out,
-        _grid([_("Waktu"), _("Jenis"), _("Oleh"), _("Isi")], rows, [0.15, 0.15, 0.15, 0.55], s),
+        grid([_("Waktu"), _("Jenis"), _("Oleh"), _("Isi")], rows, [0.15, 0.15, 0.15, 0.55], s),
     ]
 
 
-def _movements(case: Case, s: _Styles):
+def _movements(case: Case, s: Styles):
     """Transfers, referrals out, residential stays and aftercare visits, when there are any."""
     out = []
     transfers = list(case.transfers.select_related("from_unit", "to_unit", "transferred_by"))
@@ -461,12 +324,12 @@ def _movements(case: Case, s: _Styles):
     visits = list(case.aftercare_visits.select_related("visited_by"))
     if transfers:
         out += [
-            Paragraph(escape(_("Pemindahan antarsentra")), s.h2),
-            _grid(
+            heading(_("Pemindahan antarsentra"), s),
+            grid(
                 [_("Waktu"), _("Dari"), _("Ke"), _("Dasar"), _("Alasan")],
                 [
                     (
-                        _when(t.transferred_at),
+                        when(t.transferred_at),
                         t.from_unit.name,
                         t.to_unit.name,
                         _("persetujuan")
@@ -482,24 +345,24 @@ def _movements(case: Case, s: _Styles):
         ]
     if referrals:
         out += [
-            Paragraph(escape(_("Rujukan keluar")), s.h2),
-            _grid(
+            heading(_("Rujukan keluar"), s),
+            grid(
                 [_("Waktu"), _("Lembaga"), _("Kontak"), _("Alasan")],
-                [(_when(r.referred_at), r.institution, r.contact, r.reason) for r in referrals],
+                [(when(r.referred_at), r.institution, r.contact, r.reason) for r in referrals],
                 [0.15, 0.25, 0.2, 0.4],
                 s,
             ),
         ]
     if stays:
         out += [
-            Paragraph(escape(_("Layanan residensial")), s.h2),
-            _grid(
+            heading(_("Layanan residensial"), s),
+            grid(
                 [_("Sentra"), _("Masuk"), _("Keluar"), _("Melebihi kapasitas")],
                 [
                     (
                         st.unit.name,
-                        _when(st.admitted_at),
-                        _when(st.discharged_at),
+                        when(st.admitted_at),
+                        when(st.discharged_at),
                         st.over_capacity_reason or "–",
                     )
                     for st in stays
@@ -510,11 +373,11 @@ def _movements(case: Case, s: _Styles):
         ]
     if visits:
         out += [
-            Paragraph(escape(_("Bimbingan lanjut")), s.h2),
-            _grid(
+            heading(_("Bimbingan lanjut"), s),
+            grid(
                 [_("Jadwal"), _("Dilaksanakan"), _("Oleh"), _("Catatan")],
                 [
-                    (_when(v.scheduled_for), _when(v.done_at), _who(v.visited_by), v.notes or "–")
+                    (when(v.scheduled_for), when(v.done_at), who(v.visited_by), v.notes or "–")
                     for v in visits
                 ],
                 [0.14, 0.18, 0.18, 0.5],
@@ -524,13 +387,13 @@ def _movements(case: Case, s: _Styles):
     return out
 
 
-def _timeline(case: Case, s: _Styles):
-    rows = [(_when(e.at), _who(e.actor), e.summary) for e in case_timeline(case)]
+def _timeline(case: Case, s: Styles):
+    rows = [(when(e.at), who(e.actor), e.summary) for e in case_timeline(case)]
     return [
-        Paragraph(escape(_("Linimasa")), s.h2),
-        _grid([_("Waktu"), _("Oleh"), _("Kejadian")], rows, [0.16, 0.18, 0.66], s)
+        heading(_("Linimasa"), s),
+        grid([_("Waktu"), _("Oleh"), _("Kejadian")], rows, [0.16, 0.18, 0.66], s)
         if rows
-        else _none(s),
+        else none_yet(s),
     ]
 
 
@@ -545,15 +408,12 @@ def case_file_pdf(*, actor, case: Case, purpose: str = "") -> bytes:
     withdrawn = consent_withdrawal(case.person_id)
     if withdrawn is not None:
         raise processing_stop_error(withdrawn)
-    s = _Styles()
-    printed = timezone.localtime()
+    s = Styles()
+    footer = printed_by(actor, timezone.localtime())
+    title = _("Berkas Kasus %s") % case.number
     story = [
-        _p(_("Berkas Kasus %s") % case.number, s.title),
-        _p(
-            _("Dicetak %(when)s oleh %(who)s") % {"when": _when(printed), "who": _who(actor)}
-            + (f" — {purpose.strip()}" if purpose.strip() else ""),
-            s.small,
-        ),
+        paragraph(title, s.title),
+        paragraph(footer + (f" — {purpose.strip()}" if purpose.strip() else ""), s.small),
         *_identity(case, s),
         *_case_data(case, s),
         *_response(case, s),
@@ -565,28 +425,14 @@ def case_file_pdf(*, actor, case: Case, purpose: str = "") -> bytes:
         *_movements(case, s),
         *_timeline(case, s),
     ]
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=18 * mm,
-        bottomMargin=16 * mm,
-        title=_plain(_("Berkas Kasus %s") % case.number),
-        author="atensi",
-        subject=_plain(CONFIDENTIAL),
-    )
-    header = f"{case.number} · {CONFIDENTIAL}"
-    footer = _("Dicetak %(when)s oleh %(who)s") % {"when": _when(printed), "who": _who(actor)}
-    document.build(story, canvasmaker=_numbered_canvas(header, footer))
+    content = confidential_pdf(story, title=title, subject=case.number, footer=footer)
     audit_record(
         actor=actor,
         action="export",
         obj=case,
         changes={"format": "pdf", "purpose": purpose.strip(), "stage": case.stage},
     )
-    return buffer.getvalue()
+    return content
 
 
 # ---------------------------------------------------------------------------------------------
@@ -679,8 +525,8 @@ def case_list_xlsx(*, actor, cases: QuerySet[Case] | None = None, description: s
             str(Stage(case.stage).label),
             case.get_source_display(),
             _local(case.received_at),
-            _who(case.pendamping) if case.pendamping else "",
-            _who(case.supervisor) if case.supervisor else "",
+            who(case.pendamping) if case.pendamping else "",
+            who(case.supervisor) if case.supervisor else "",
             _local(case.first_contact_at),
             _local(case.assessed_at),
             _local(case.plan_approved_at),
@@ -704,7 +550,7 @@ def case_list_xlsx(*, actor, cases: QuerySet[Case] | None = None, description: s
     for row in (
         (str(CONFIDENTIAL),),
         (_("Diekspor"), _local(timezone.now())),
-        (_("Oleh"), f"{_who(actor)} ({actor.username})"),
+        (_("Oleh"), f"{who(actor)} ({actor.username})"),
         (_("Cakupan"), description or _("semua kasus yang boleh Anda lihat")),
         (_("Jumlah kasus"), total),
     ):

@@ -9,7 +9,6 @@ import io
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from xml.sax.saxutils import escape
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,23 +16,24 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Spacer
 
 from atensi.cases.choices import Stage
-from atensi.cases.exports import (
-    CONFIDENTIAL,
-    _grid,
-    _numbered_canvas,
-    _p,
-    _pairs,
-    _plain,
-    _Styles,
-    _when,
-    _who,
-)
 from atensi.common.audit import audit_record
+from atensi.common.pdf import (
+    CONFIDENTIAL,
+    Styles,
+    confidential_pdf,
+    grid,
+    heading,
+    pairs,
+    paragraph,
+    plain,
+    printed_by,
+    when,
+    who,
+)
 from atensi.organisation.models import TargetGroup
 
 from .models import MonthlyReport
@@ -101,7 +101,7 @@ def table_xlsx(*, actor, table: Table, description: str = "") -> bytes:
     """Returns one page table as an Excel workbook (with its notes), auditing the export."""
     workbook = Workbook(write_only=True)
     # Excel refuses these characters in a sheet's name and names longer than 31.
-    title = re.sub(r"[\[\]:*?/\\]", " ", _plain(table.title))[:31].strip()
+    title = re.sub(r"[\[\]:*?/\\]", " ", plain(table.title))[:31].strip()
     sheet = workbook.create_sheet(title or "Tabel")
     bold = Font(bold=True)
     header = []
@@ -122,7 +122,7 @@ def table_xlsx(*, actor, table: Table, description: str = "") -> bytes:
     for line in (
         (str(table.title),),
         (_("Diekspor"), timezone.localtime().replace(tzinfo=None)),
-        (_("Oleh"), f"{_who(actor)} ({actor.username})"),
+        (_("Oleh"), f"{who(actor)} ({actor.username})"),
         (_("Cakupan"), description),
         (_("Jumlah baris"), len(table.rows)),
         *[(note,) for note in table.notes],
@@ -170,20 +170,20 @@ def report_lines(report: MonthlyReport) -> list[list[str]]:
 def _report_facts(report: MonthlyReport) -> list[tuple[str, str]]:
     figures = report.figures
     return [
-        (_("Pendamping"), _who(report.worker)),
+        (_("Pendamping"), who(report.worker)),
         (_("Sentra"), report.unit.name),
         (_("Bulan"), _month(report)),
         (_("Status"), report.get_status_display()),
-        (_("Batas pengumpulan"), _when(report.due_on)),
-        (_("Pertama diajukan"), _when(report.first_submitted_at)),
+        (_("Batas pengumpulan"), when(report.due_on)),
+        (_("Pertama diajukan"), when(report.first_submitted_at)),
         (
             _("Diputuskan"),
-            f"{_when(report.decided_at)} {_who(report.decided_by) if report.decided_by else ''}",
+            f"{when(report.decided_at)} {who(report.decided_by) if report.decided_by else ''}",
         ),
         (_("Hari kerja"), str(figures.get("working_days", "–"))),
         (_("Hari cuti/tidak hadir"), str(figures.get("absence_days", "–"))),
         (_("Kasus aktif saat dihitung"), str(figures.get("active_cases", "–"))),
-        (_("Angka dihitung"), _when(report.figures_at)),
+        (_("Angka dihitung"), when(report.figures_at)),
     ]
 
 
@@ -191,56 +191,44 @@ def _report_facts(report: MonthlyReport) -> list[tuple[str, str]]:
 def report_pdf(*, actor, report: MonthlyReport) -> bytes:
     """Returns the monthly report as a PDF, auditing the export (NotFound outside the scope)."""
     report = report_get(actor, report.pk)
-    s = _Styles()
-    printed = timezone.localtime()
+    s = Styles()
+    title = _("Laporan Bulanan Pendamping — %s") % _month(report)
     totals = report.figures.get("totals", {})
     story = [
-        _p(_("Laporan Bulanan Pendamping — %s") % _month(report), s.title),
-        _pairs(_report_facts(report), s),
-        Paragraph(escape(_("Rekap kegiatan")), s.h2),
-        _grid(
+        paragraph(title, s.title),
+        pairs(_report_facts(report), s),
+        heading(_("Rekap kegiatan"), s),
+        grid(
             [_("Kegiatan"), _("Jumlah")],
             [[str(label), str(totals.get(kind, 0))] for kind, label in WORK_KINDS.items()],
             [0.7, 0.3],
             s,
             right=(1,),
         ),
-        Paragraph(escape(_("Rincian per kasus")), s.h2),
+        heading(_("Rincian per kasus"), s),
     ]
     lines = report_lines(report)
     if lines:
         header = [_("Nomor kasus"), _("Nama"), _("Klaster"), _("Tahap")]
         header += [str(label) for label in WORK_KINDS.values()]
         widths = [0.13, 0.17, 0.12, 0.1] + [0.48 / len(WORK_KINDS)] * len(WORK_KINDS)
-        story.append(_grid(header, [[str(v) for v in line] for line in lines], widths, s))
+        story.append(grid(header, [[str(v) for v in line] for line in lines], widths, s))
     else:
-        story.append(_p(_("Tidak ada kegiatan tercatat."), s.small))
+        story.append(paragraph(_("Tidak ada kegiatan tercatat."), s.small))
     story += [
-        Paragraph(escape(_("Uraian")), s.h2),
-        _p(report.narrative or "–", s.body),
+        heading(_("Uraian"), s),
+        paragraph(report.narrative or "–", s.body),
     ]
     if report.decision_comment:
         story += [
-            Paragraph(escape(_("Catatan pemeriksa")), s.h2),
-            _p(report.decision_comment, s.body),
+            heading(_("Catatan pemeriksa"), s),
+            paragraph(report.decision_comment, s.body),
         ]
     story.append(Spacer(1, 4 * mm))
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=18 * mm,
-        bottomMargin=16 * mm,
-        title=_plain(_("Laporan Bulanan Pendamping — %s") % _month(report)),
-        author="atensi",
-        subject=_plain(CONFIDENTIAL),
-    )
-    footer = _("Dicetak %(when)s oleh %(who)s") % {"when": _when(printed), "who": _who(actor)}
-    document.build(story, canvasmaker=_numbered_canvas(f"{report.worker} · {CONFIDENTIAL}", footer))
+    footer = printed_by(actor, timezone.localtime())
+    content = confidential_pdf(story, title=title, subject=str(report.worker), footer=footer)
     audit_record(actor=actor, action="export", obj=report, changes={"format": "pdf"})
-    return buffer.getvalue()
+    return content
 
 
 @transaction.atomic
