@@ -155,3 +155,27 @@ def can_file_monthly_report(user) -> bool:
 def can_decide_monthly_report(user, unit) -> bool:
     # The supervisor or head of the worker's own sentra examines the report, nobody else.
     return _active(user) and user.role in WORKFORCE_LEADS and user.unit_id == unit.pk
+
+
+# --- Duplicate review (issue 6) -------------------------------------------------------------
+# Matching is processing of personal data (UU PDP Pasal 34): readers of the registry who
+# oversee it review pairs, and only pairs whose BOTH records they may see (selectors check
+# that). Pendamping register; they do not judge other sentra's records. Auditors read runs,
+# pairs and merges without deciding. A merge re-points cases and documents, so it is for
+# heads and national administrators; they also undo one.
+DEDUP_READERS = {Role.ADMIN, Role.AUDITOR, Role.ANALYST, Role.HEAD, Role.SUPERVISOR}
+DEDUP_REVIEWERS = {Role.ADMIN, Role.ANALYST, Role.HEAD, Role.SUPERVISOR}
+DEDUP_MERGERS = {Role.ADMIN, Role.HEAD}
+
+
+def can_read_duplicates(user) -> bool:
+    return _active(user) and user.role in DEDUP_READERS
+
+
+def can_review_duplicates(user) -> bool:
+    """Says whether `user` may start a search for duplicates and decide pairs."""
+    return _active(user) and user.role in DEDUP_REVIEWERS
+
+
+def can_merge_persons(user) -> bool:
+    return _active(user) and user.role in DEDUP_MERGERS

@@ -1,0 +1,156 @@
+"""The registry as the engine reads it, and scoring a few records with an already trained model.
+
+A run trains the model on the whole scope (engine.deduplicate). The live check on the
+registration form cannot train on every keystroke: it scores the new record against a handful
+of candidates with the model of the latest run (its m, u and λ are kept on the MatchRun), or,
+before any run, with a model trained once per process on a sample of the registry.
+"""
+
+import threading
+from collections.abc import Iterable
+
+import numpy as np
+from django.db.models import QuerySet
+
+from atensi.dedup.engine import Settings, build_dataset, deduplicate
+from atensi.dedup.engine.comparisons import comparisons_for
+from atensi.dedup.engine.dataset import Dataset
+from atensi.dedup.engine.model import Model, gamma_matrix, probability
+from atensi.registry.models import FamilyMember, Person, Relationship
+
+# The roles a person record offers; every dataset built here has all of them, so a model trained
+# on one dataset has the same comparisons as any other (empty values compare as "null").
+ROLES = (
+    "name",
+    "birth_date",
+    "sex",
+    "nik",
+    "kk",
+    "address",
+    "region",
+    "parent_name",
+    "phone",
+    "birth_place",
+)
+PERSON_FIELDS = (
+    "id",
+    "full_name",
+    "birth_date",
+    "sex",
+    "nik",
+    "no_kk",
+    "address",
+    "village_id",
+    "phone",
+    "birth_place",
+)
+# A mother's name is the parent name most often known (and the one the engine's household
+# comparison is tuned on); the father's when no mother is recorded.
+PARENTS = (Relationship.MOTHER, Relationship.FATHER)
+
+
+def parent_names(person_ids: QuerySet | Iterable[int] | None = None) -> dict[int, str]:
+    """Returns each person's mother's (else father's) name from the family records."""
+    members = FamilyMember.objects.filter(relationship__in=PARENTS)
+    if person_ids is not None:
+        members = members.filter(person_id__in=person_ids)
+    found: dict[int, str] = {}
+    for person_id, relationship, name in members.order_by("id").values_list(
+        "person_id", "relationship", "name"
+    ):
+        if relationship == Relationship.MOTHER or person_id not in found:
+            found[person_id] = name
+    return found
+
+
+def person_rows(persons: QuerySet[Person]) -> list[dict]:
+    """Returns the identity fields of the persons, with their parent's name, as plain dicts."""
+    rows = list(persons.order_by("id").values(*PERSON_FIELDS))
+    parents = parent_names(persons.values("id"))
+    for row in rows:
+        row["parent_name"] = parents.get(row["id"], "")
+    return rows
+
+
+def dataset_of(rows: list[dict], ids: list[str] | None = None) -> Dataset:
+    """Returns the engine's Dataset of person rows (see person_rows)."""
+
+    def text(row, key):
+        return str(row.get(key) or "")
+
+    values = {
+        "name": [text(r, "full_name") for r in rows],
+        "birth_date": [r["birth_date"].isoformat() if r.get("birth_date") else "" for r in rows],
+        "sex": [text(r, "sex") for r in rows],
+        "nik": [text(r, "nik") for r in rows],
+        "kk": [text(r, "no_kk") for r in rows],
+        "address": [text(r, "address") for r in rows],
+        "region": [[text(r, "village_id")] for r in rows],
+        "parent_name": [text(r, "parent_name") for r in rows],
+        "phone": [text(r, "phone") for r in rows],
+        "birth_place": [text(r, "birth_place") for r in rows],
+    }
+    return build_dataset(ids or [str(r["id"]) for r in rows], values)
+
+
+# u values are stored rounded; a level no random pair reached must keep a finite weight.
+_U_FLOOR = 1e-10
+
+
+def model_from_parameters(parameters: dict, ds: Dataset) -> Model | None:
+    """Returns the stored model (engine Model.as_dict) for a dataset, or None if it does not fit."""
+    if not parameters or "comparisons" not in parameters:
+        return None
+    stored = {c["field"]: c for c in parameters["comparisons"]}
+    comparisons = comparisons_for(ds)
+    m, u = [], []
+    for comparison in comparisons:
+        saved = stored.get(comparison.name)
+        if saved is None or len(saved["m"]) != comparison.n_levels:
+            return None
+        m.append(np.asarray(saved["m"], dtype=np.float64))
+        u.append(np.maximum(np.asarray(saved["u"], dtype=np.float64), _U_FLOOR))
+    return Model(comparisons=comparisons, m=m, u=u, lam=float(parameters["lambda"]))
+
+
+def score_against(model: Model, ds: Dataset, others: np.ndarray) -> list[dict]:
+    """Returns the explanation of record 0 against each record in `others`, as the engine gives."""
+    if not len(others):
+        return []
+    i = np.zeros(len(others), dtype=np.int32)
+    j = np.asarray(others, dtype=np.int32)
+    gamma = gamma_matrix(model.comparisons, ds, i, j)
+    weights = model.score(ds, gamma, i, j)
+    p = probability(weights)
+    out = []
+    for position, other in enumerate(j):
+        detail = model.explain(ds, gamma[position], 0, int(other))
+        detail["probability"] = float(p[position])
+        out.append(detail)
+    return out
+
+
+# Persons a fallback model is trained on before the first run (a sample is enough for m and u).
+SAMPLE_SIZE = 20_000
+_fallback: dict[str, tuple[int, dict]] = {}
+_fallback_lock = threading.Lock()
+
+
+def fallback_parameters() -> dict:
+    """Returns model parameters trained on a sample of the registry, once per process.
+
+    Used only until the first run finishes. Retrained when the registry has grown a tenth since.
+    """
+    count = Person.objects.count()
+    with _fallback_lock:
+        cached = _fallback.get("model")
+        if cached and count <= cached[0] * 1.1:
+            return cached[1]
+        newest = list(Person.objects.order_by("-id").values_list("id", flat=True)[:SAMPLE_SIZE])
+        rows = person_rows(Person.objects.filter(pk__in=newest))
+        if len(rows) < 2:
+            return {}
+        result = deduplicate(dataset_of(rows), Settings(u_pairs=100_000))
+        parameters = result.model.as_dict()
+        _fallback["model"] = (count, parameters)
+        return parameters
