@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from atensi.dedup.engine import STAGES
 from atensi.dedup.filemode import FILE_ROLES, FileModeError, dedup_file
+from atensi.dedup.management.registry_run import add_run_arguments, registry_run
 
 EXIT_USAGE = 2  # as argparse does for bad options
 
@@ -71,10 +72,13 @@ class Command(BaseCommand):
             "that maximises the expected F1)",
         )
         file.add_argument("--progress", action="store_true", help="show a progress bar on stderr")
+        add_run_arguments(sub)
 
     def handle(self, *args, action, **options):
         if action == "file":
             self._file(**options)
+        elif action == "run":
+            registry_run(self, ProgressBar, **options)
 
     def _file(self, *, input, id_column, columns, output, threshold, progress, **options):
         try:
