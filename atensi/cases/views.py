@@ -9,6 +9,8 @@ re-rendered, because almost any change moves the case's version, stage and next 
 """
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -603,41 +605,6 @@ def case_detail(request, pk):
     return _render_case(request, case_read(actor=request.user, pk=pk))
 
 
-def _act(request, pk, name: str, build, perform, *, anchor: str, done, leave=None):
-    """Runs one change from the case page: parse the form, call the service, show the outcome.
-
-    `build(case)` returns the bound form, `perform(case, form)` calls the service and
-    `done(result)` words the success message. A stale save (Conflict) keeps the input and
-    carries the current version; any other refusal is shown on the form. `leave(case)` may
-    answer instead of the case page after a success (a hand-over can take the case out of scope).
-    """
-    user = request.user
-    case = case_get(user, pk)
-    _require_writer(user)
-    form = build(case)
-    if not form.is_valid():
-        return _render_case(request, case, bound={name: form}, failed=name, status=400)
-    try:
-        result = perform(case, form)
-    except Conflict as exc:
-        current = case_get(user, pk)
-        _conflict(form, exc, current.version)
-        return _render_case(request, current, bound={name: form}, failed=name, status=409)
-    except ApplicationError as exc:
-        apply_error(form, exc)
-        return _render_case(
-            request, case_get(user, pk), bound={name: form}, failed=name, status=exc.status
-        )
-    messages.success(request, done(result))
-    if leave is not None:
-        response = leave(case)
-        if response is not None:
-            return response
-    if _is_htmx(request):
-        return _render_case(request, case_get(user, pk))
-    return redirect(_detail_url(case, anchor))
-
-
 def _conflict(form, exc: Conflict, version: int) -> None:
     form.refresh_version(version)
     form.add_error(None, str(exc.message))
@@ -650,467 +617,299 @@ def _conflict(form, exc: Conflict, version: int) -> None:
     )
 
 
+def _text(form, name: str) -> str:
+    return form.cleaned_data.get(name) or ""
+
+
 def _version(form) -> int | None:
     return form.cleaned_data.get("version")
 
 
-@case_page
-@require_POST
-def case_transition_view(request, pk):
-    """Moves the case to its next stage (services.case_transition)."""
+def _is_head(request) -> bool:
+    return request.user.role == Role.HEAD
 
-    def perform(case, form):
-        return case_transition(
-            actor=request.user,
-            case=case,
-            target=form.cleaned_data["target"],
-            note=form.cleaned_data.get("note") or "",
-            expected_version=_version(form),
+
+def _leave_after_transfer(request, case):
+    """After a hand-over the case may be outside the user's scope: back to the list."""
+    if cases_visible_to(request.user).filter(pk=case.pk).exists():
+        return None
+    if _is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("cases:list")
+        return response
+    return redirect("cases:list")
+
+
+def _attachment_add(user, case, form, ids):
+    data = form.cleaned_data
+    if not data.get("file"):
+        raise ApplicationError(
+            _("Pilih berkas yang akan diunggah."), details={"file": [_("Wajib diisi.")]}
         )
-
-    return _act(
-        request,
-        pk,
-        "transition",
-        lambda case: TransitionForm(request.POST),
-        perform,
-        anchor="actions",
-        done=lambda case: _("Tahap kasus sekarang: %s.") % Stage(case.stage).label,
+    return attachment_add(
+        actor=user,
+        case=case,
+        file=data["file"],
+        kind=_text(form, "kind"),
+        description=_text(form, "description"),
+        service=data.get("service"),
     )
 
 
-@case_page
-@require_POST
-def case_assign_view(request, pk):
-    """Assigns the pendamping and supervisor (services.case_assign)."""
+def _plan_decided(plan) -> str:
+    if plan.status == PlanStatus.APPROVED:
+        return _("Rencana revisi %d disetujui.") % plan.number
+    return _("Rencana revisi %d dikembalikan untuk diperbaiki.") % plan.number
 
-    def perform(case, form):
-        return case_assign(
-            actor=request.user,
+
+@dataclass(frozen=True)
+class _Action:
+    """One change made from the case page.
+
+    `form(request, case, ids)` binds the posted form; `perform(user, case, form, ids)` calls the
+    service (`ids` holds the URL's plan_pk, stay_pk or visit_pk); `done(result)` words the success
+    message; the page then opens at `anchor`, unless `leave(request, case)` answers instead.
+    """
+
+    form: Callable
+    perform: Callable
+    anchor: str
+    done: Callable
+    leave: Callable | None = None
+
+
+# The changes the case page makes, by the name of their form on the page (the URLs name them).
+_ACTIONS = {
+    "transition": _Action(
+        form=lambda request, case, ids: TransitionForm(request.POST),
+        perform=lambda user, case, form, ids: case_transition(
+            actor=user,
+            case=case,
+            target=form.cleaned_data["target"],
+            note=_text(form, "note"),
+            expected_version=_version(form),
+        ),
+        anchor="actions",
+        done=lambda case: _("Tahap kasus sekarang: %s.") % Stage(case.stage).label,
+    ),
+    "assign": _Action(
+        form=lambda request, case, ids: AssignForm(request.POST, unit=case.unit_id),
+        perform=lambda user, case, form, ids: case_assign(
+            actor=user,
             case=case,
             pendamping=form.cleaned_data.get("pendamping"),
             supervisor=form.cleaned_data.get("supervisor"),
             expected_version=_version(form),
-        )
-
-    return _act(
-        request,
-        pk,
-        "assign",
-        lambda case: AssignForm(request.POST, unit=case.unit_id),
-        perform,
+        ),
         anchor="header",
         done=lambda case: _("Petugas kasus tersimpan."),
-    )
-
-
-@case_page
-@require_POST
-def case_contact_view(request, pk):
-    """Records a contact or home visit (services.case_contact_record)."""
-
-    def perform(case, form):
-        return case_contact_record(
-            actor=request.user,
+    ),
+    "contact": _Action(
+        form=lambda request, case, ids: ContactForm(request.POST),
+        perform=lambda user, case, form, ids: case_contact_record(
+            actor=user,
             case=case,
             happened_at=form.cleaned_data["happened_at"],
-            text=form.cleaned_data.get("text") or "",
+            text=_text(form, "text"),
             expected_version=_version(form),
-        )
-
-    return _act(
-        request,
-        pk,
-        "contact",
-        lambda case: ContactForm(request.POST),
-        perform,
+        ),
         anchor="notes",
         done=lambda case: _("Kontak tercatat."),
-    )
-
-
-@case_page
-@require_POST
-def case_penetapan_view(request, pk):
-    """Records the decree that makes the person a beneficiary (services.case_penetapan)."""
-
-    def perform(case, form):
-        return case_penetapan(
-            actor=request.user,
+    ),
+    "penetapan": _Action(
+        form=lambda request, case, ids: PenetapanForm(request.POST),
+        perform=lambda user, case, form, ids: case_penetapan(
+            actor=user,
             case=case,
-            sk_number=form.cleaned_data.get("sk_number") or "",
+            sk_number=_text(form, "sk_number"),
             sk_date=form.cleaned_data["sk_date"],
             expected_version=_version(form),
-        )
-
-    return _act(
-        request,
-        pk,
-        "penetapan",
-        lambda case: PenetapanForm(request.POST),
-        perform,
+        ),
         anchor="penetapan",
         done=lambda case: _("Penetapan PM tercatat: SK %s.") % case.sk_number,
-    )
-
-
-@case_page
-@require_POST
-def case_terminate_view(request, pk):
-    """Ends the intervention with a reason and an outcome rating (services.case_terminate)."""
-
-    def perform(case, form):
-        return case_terminate(
-            actor=request.user,
+    ),
+    "terminate": _Action(
+        form=lambda request, case, ids: TerminateForm(request.POST),
+        perform=lambda user, case, form, ids: case_terminate(
+            actor=user,
             case=case,
-            reason=form.cleaned_data.get("reason") or "",
-            outcome_rating=form.cleaned_data.get("outcome_rating") or "",
-            note=form.cleaned_data.get("note") or "",
+            reason=_text(form, "reason"),
+            outcome_rating=_text(form, "outcome_rating"),
+            note=_text(form, "note"),
             expected_version=_version(form),
-        )
-
-    return _act(
-        request,
-        pk,
-        "terminate",
-        lambda case: TerminateForm(request.POST),
-        perform,
+        ),
         anchor="actions",
         done=lambda case: _("Kasus diterminasi: %s.") % case.get_termination_reason_display(),
-    )
-
-
-@case_page
-@require_POST
-def case_reopen_view(request, pk):
-    """Reopens a closed case (services.case_reopen)."""
-
-    def perform(case, form):
-        return case_reopen(
-            actor=request.user,
-            case=case,
-            reason=form.cleaned_data.get("reason") or "",
-            expected_version=_version(form),
-        )
-
-    return _act(
-        request,
-        pk,
-        "reopen",
-        lambda case: ReopenForm(request.POST),
-        perform,
+    ),
+    "reopen": _Action(
+        form=lambda request, case, ids: ReopenForm(request.POST),
+        perform=lambda user, case, form, ids: case_reopen(
+            actor=user, case=case, reason=_text(form, "reason"), expected_version=_version(form)
+        ),
         anchor="actions",
         done=lambda case: _("Kasus dibuka kembali pada tahap asesmen."),
-    )
-
-
-@case_page
-@require_POST
-def plan_submit_view(request, pk, plan_pk):
-    """Sends a draft plan for approval (services.plan_submit)."""
-
-    def perform(case, form):
-        plan = get_object_or_404(Plan, pk=plan_pk, case=case)
-        return plan_submit(actor=request.user, plan=plan)
-
-    return _act(
-        request,
-        pk,
-        "plan_submit",
-        lambda case: VersionedForm(request.POST),
-        perform,
+    ),
+    "plan_submit": _Action(
+        form=lambda request, case, ids: VersionedForm(request.POST),
+        perform=lambda user, case, form, ids: plan_submit(
+            actor=user, plan=get_object_or_404(Plan, pk=ids["plan_pk"], case=case)
+        ),
         anchor="plan",
         done=lambda plan: _("Rencana revisi %d diajukan untuk disetujui.") % plan.number,
-    )
-
-
-@case_page
-@require_POST
-def plan_decide_view(request, pk, plan_pk):
-    """Approves or returns a submitted plan (services.plan_decide)."""
-
-    def perform(case, form):
-        plan = get_object_or_404(Plan, pk=plan_pk, case=case)
-        return plan_decide(
-            actor=request.user,
-            plan=plan,
+    ),
+    "plan_decide": _Action(
+        form=lambda request, case, ids: PlanDecideForm(request.POST),
+        perform=lambda user, case, form, ids: plan_decide(
+            actor=user,
+            plan=get_object_or_404(Plan, pk=ids["plan_pk"], case=case),
             approve=form.cleaned_data["decision"] == "approve",
-            comment=form.cleaned_data.get("comment") or "",
-        )
-
-    return _act(
-        request,
-        pk,
-        "plan_decide",
-        lambda case: PlanDecideForm(request.POST),
-        perform,
-        anchor="plan",
-        done=lambda plan: (
-            (
-                _("Rencana revisi %d disetujui.")
-                if plan.status == PlanStatus.APPROVED
-                else _("Rencana revisi %d dikembalikan untuk diperbaiki.")
-            )
-            % plan.number
+            comment=_text(form, "comment"),
         ),
-    )
-
-
-@case_page
-@require_POST
-def service_add_view(request, pk):
-    """Records a service given (services.service_record)."""
-
-    def perform(case, form):
-        return service_record(actor=request.user, case=case, **form.service_values())
-
-    return _act(
-        request,
-        pk,
-        "service",
-        lambda case: ServiceForm(request.POST),
-        perform,
+        anchor="plan",
+        done=_plan_decided,
+    ),
+    "service": _Action(
+        form=lambda request, case, ids: ServiceForm(request.POST),
+        perform=lambda user, case, form, ids: service_record(
+            actor=user, case=case, **form.service_values()
+        ),
         anchor="services",
         done=lambda service: _("Layanan tercatat: %s.") % service.description,
-    )
-
-
-@case_page
-@require_POST
-def note_add_view(request, pk):
-    """Adds a case, monitoring or conference note (services.note_add)."""
-
-    def perform(case, form):
-        return note_add(actor=request.user, case=case, **form.note_values())
-
-    def build(case):
-        plans = list(case.plans.all())
-        return NoteForm(request.POST, goals=_current_goals(plans))
-
-    return _act(
-        request,
-        pk,
-        "note",
-        build,
-        perform,
+    ),
+    "note": _Action(
+        form=lambda request, case, ids: NoteForm(
+            request.POST, goals=_current_goals(list(case.plans.all()))
+        ),
+        perform=lambda user, case, form, ids: note_add(actor=user, case=case, **form.note_values()),
         anchor="notes",
         done=lambda note: _("Catatan tersimpan."),
-    )
-
-
-@case_page
-@require_POST
-def case_transfer_view(request, pk):
-    """Hands the case over to another sentra (services.case_transfer)."""
-    user = request.user
-
-    def build(case):
-        return TransferForm(
+    ),
+    "transfer": _Action(
+        form=lambda request, case, ids: TransferForm(
             request.POST,
             units=_sentra_units().exclude(pk=case.unit_id),
             consents=_handover_consents(case),
-            may_override=user.role == Role.HEAD,
-        )
-
-    def perform(case, form):
-        return case_transfer(
+            may_override=_is_head(request),
+        ),
+        perform=lambda user, case, form, ids: case_transfer(
             actor=user,
             case=case,
             to_unit=form.cleaned_data.get("to_unit"),
-            reason=form.cleaned_data.get("reason") or "",
+            reason=_text(form, "reason"),
             expected_version=_version(form),
             **form.handover_values(),
-        )
-
-    def leave(case):
-        # After the hand-over the case may be outside the user's scope: back to the list.
-        if cases_visible_to(user).filter(pk=case.pk).exists():
-            return None
-        if _is_htmx(request):
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = reverse("cases:list")
-            return response
-        return redirect("cases:list")
-
-    return _act(
-        request,
-        pk,
-        "transfer",
-        build,
-        perform,
+        ),
         anchor="movements",
         done=lambda transfer: _("Kasus dipindahkan ke %s.") % transfer.to_unit.name,
-        leave=leave,
-    )
-
-
-@case_page
-@require_POST
-def referral_add_view(request, pk):
-    """Records a referral out to another institution (services.referral_out_record)."""
-    user = request.user
-
-    def build(case):
-        return ReferralOutForm(
-            request.POST,
-            consents=_handover_consents(case),
-            may_override=user.role == Role.HEAD,
-        )
-
-    def perform(case, form):
-        data = form.cleaned_data
-        return referral_out_record(
+        leave=_leave_after_transfer,
+    ),
+    "referral": _Action(
+        form=lambda request, case, ids: ReferralOutForm(
+            request.POST, consents=_handover_consents(case), may_override=_is_head(request)
+        ),
+        perform=lambda user, case, form, ids: referral_out_record(
             actor=user,
             case=case,
-            institution=data.get("institution") or "",
-            contact=data.get("contact") or "",
-            reason=data.get("reason") or "",
-            referred_at=data["referred_at"],
+            institution=_text(form, "institution"),
+            contact=_text(form, "contact"),
+            reason=_text(form, "reason"),
+            referred_at=form.cleaned_data["referred_at"],
             **form.handover_values(),
-        )
-
-    return _act(
-        request,
-        pk,
-        "referral",
-        build,
-        perform,
+        ),
         anchor="movements",
         done=lambda referral: _("Rujukan ke %s tercatat.") % referral.institution,
-    )
-
-
-@case_page
-@require_POST
-def stay_admit_view(request, pk):
-    """Admits the person to the sentra's residential care (services.stay_admit)."""
-    user = request.user
-
-    def perform(case, form):
-        return stay_admit(
+    ),
+    "stay_admit": _Action(
+        form=lambda request, case, ids: StayAdmitForm(request.POST, may_override=_is_head(request)),
+        perform=lambda user, case, form, ids: stay_admit(
             actor=user,
             case=case,
             admitted_at=form.cleaned_data["admitted_at"],
-            over_capacity_reason=form.cleaned_data.get("over_capacity_reason") or "",
-        )
-
-    return _act(
-        request,
-        pk,
-        "stay_admit",
-        lambda case: StayAdmitForm(request.POST, may_override=user.role == Role.HEAD),
-        perform,
+            over_capacity_reason=_text(form, "over_capacity_reason"),
+        ),
         anchor="residential",
         done=lambda stay: _("Masuk layanan residensial %s.") % stay.unit.name,
-    )
-
-
-@case_page
-@require_POST
-def stay_discharge_view(request, pk, stay_pk):
-    """Discharges the person from residential care (services.stay_discharge)."""
-
-    def perform(case, form):
-        stay = get_object_or_404(ResidentialStay, pk=stay_pk, case=case)
-        return stay_discharge(
-            actor=request.user,
-            stay=stay,
+    ),
+    "stay_discharge": _Action(
+        form=lambda request, case, ids: StayDischargeForm(request.POST),
+        perform=lambda user, case, form, ids: stay_discharge(
+            actor=user,
+            stay=get_object_or_404(ResidentialStay, pk=ids["stay_pk"], case=case),
             discharged_at=form.cleaned_data["discharged_at"],
-            note=form.cleaned_data.get("note") or "",
-        )
-
-    return _act(
-        request,
-        pk,
-        "stay_discharge",
-        lambda case: StayDischargeForm(request.POST),
-        perform,
+            note=_text(form, "note"),
+        ),
         anchor="residential",
         done=lambda stay: _("Keluar dari layanan residensial tercatat."),
-    )
-
-
-@case_page
-@require_POST
-def aftercare_schedule_view(request, pk):
-    """Schedules an aftercare visit (services.aftercare_schedule)."""
-
-    def perform(case, form):
-        return aftercare_schedule(
-            actor=request.user, case=case, scheduled_for=form.cleaned_data["scheduled_for"]
-        )
-
-    return _act(
-        request,
-        pk,
-        "aftercare_schedule",
-        lambda case: AftercareScheduleForm(request.POST),
-        perform,
+    ),
+    "aftercare_schedule": _Action(
+        form=lambda request, case, ids: AftercareScheduleForm(request.POST),
+        perform=lambda user, case, form, ids: aftercare_schedule(
+            actor=user, case=case, scheduled_for=form.cleaned_data["scheduled_for"]
+        ),
         anchor="aftercare",
         done=lambda visit: (
             _("Kunjungan bimbingan lanjut dijadwalkan %s.")
             % visit.scheduled_for.strftime("%d-%m-%Y")
         ),
-    )
-
-
-@case_page
-@require_POST
-def aftercare_record_view(request, pk, visit_pk):
-    """Records that an aftercare visit took place (services.aftercare_record)."""
-
-    def perform(case, form):
-        visit = get_object_or_404(AftercareVisit, pk=visit_pk, case=case)
-        return aftercare_record(
-            actor=request.user,
-            visit=visit,
+    ),
+    "aftercare_record": _Action(
+        form=lambda request, case, ids: AftercareRecordForm(
+            request.POST, auto_id=f"visit{ids['visit_pk']}-%s"
+        ),
+        perform=lambda user, case, form, ids: aftercare_record(
+            actor=user,
+            visit=get_object_or_404(AftercareVisit, pk=ids["visit_pk"], case=case),
             done_at=form.cleaned_data["done_at"],
-            notes=form.cleaned_data.get("notes") or "",
-        )
-
-    return _act(
-        request,
-        pk,
-        "aftercare_record",
-        lambda case: AftercareRecordForm(request.POST, auto_id=f"visit{visit_pk}-%s"),
-        perform,
+            notes=_text(form, "notes"),
+        ),
         anchor="aftercare",
         done=lambda visit: _("Kunjungan bimbingan lanjut tercatat."),
-    )
+    ),
+    "attachment": _Action(
+        form=lambda request, case, ids: AttachmentForm(
+            request.POST, request.FILES, services=_service_choices(case)
+        ),
+        perform=_attachment_add,
+        anchor="attachments",
+        done=lambda attachment: _("Lampiran %s tersimpan.") % attachment.original_name,
+    ),
+}
 
 
 @case_page
 @require_POST
-def attachment_add_view(request, pk):
-    """Stores a receipt, photo or signed form with the case (services.attachment_add)."""
+def case_action(request, pk, action: str, **ids):
+    """Runs one change from the case page: parse the form, call the service, show the outcome.
 
-    def build(case):
-        return AttachmentForm(request.POST, request.FILES, services=_service_choices(case))
-
-    def perform(case, form):
-        data = form.cleaned_data
-        if not data.get("file"):
-            raise ApplicationError(
-                _("Pilih berkas yang akan diunggah."), details={"file": [_("Wajib diisi.")]}
-            )
-        return attachment_add(
-            actor=request.user,
-            case=case,
-            file=data["file"],
-            kind=data.get("kind") or "",
-            description=data.get("description") or "",
-            service=data.get("service"),
+    `action` names an entry of _ACTIONS (the URLs pass it). A stale save (Conflict) keeps the
+    input and carries the current version; any other refusal is shown on the form.
+    """
+    spec = _ACTIONS[action]
+    user = request.user
+    case = case_get(user, pk)
+    _require_writer(user)
+    form = spec.form(request, case, ids)
+    if not form.is_valid():
+        return _render_case(request, case, bound={action: form}, failed=action, status=400)
+    try:
+        result = spec.perform(user, case, form, ids)
+    except Conflict as exc:
+        current = case_get(user, pk)
+        _conflict(form, exc, current.version)
+        return _render_case(request, current, bound={action: form}, failed=action, status=409)
+    except ApplicationError as exc:
+        apply_error(form, exc)
+        return _render_case(
+            request, case_get(user, pk), bound={action: form}, failed=action, status=exc.status
         )
-
-    return _act(
-        request,
-        pk,
-        "attachment",
-        build,
-        perform,
-        anchor="attachments",
-        done=lambda attachment: _("Lampiran %s tersimpan.") % attachment.original_name,
-    )
+    messages.success(request, spec.done(result))
+    if spec.leave is not None:
+        response = spec.leave(request, case)
+        if response is not None:
+            return response
+    if _is_htmx(request):
+        return _render_case(request, case_get(user, pk))
+    return redirect(_detail_url(case, spec.anchor))
 
 
 @case_page
