@@ -11,6 +11,7 @@ urlpatterns = [
     path("kasus/", include("atensi.cases.urls")),
     path("anggaran/", include("atensi.budget.urls")),
     path("tenaga/", include("atensi.workforce.urls")),
+    path("duplikat/", include("atensi.dedup.urls")),
     path("wilayah/", include("atensi.organisation.urls")),
     path("audit/", include("atensi.common.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
