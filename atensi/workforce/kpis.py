@@ -699,19 +699,127 @@ def _handled_and_closed(ctx: Context, by, scope, filters) -> tuple[Counts, Count
     return handled, ended
 
 
+def _milestone_inputs(ctx: Context, codes: list[str], by, scope, filters) -> QuerySet:
+    """The holdings of `_milestone_base` with each milestone's deadline computed once (`due_*`,
+    and its day `day_*`) and the plain columns the judgement reads, as named values."""
+    p = ctx.period
+    earliest = min(p.start_at - _longest_target(ctx.targets, MILESTONE_KPIS[c]) for c in codes)
+    qs = CaseHolding.objects.filter(
+        case__received_at__gte=earliest, case__received_at__lt=p.end_at, since__lt=p.end_at
+    ).annotate(
+        m_since=F("since"),
+        m_until=F("until"),
+        m_stage=F("case__stage"),
+        m_terminated=F("case__terminated_at"),
+    )
+    for code in codes:
+        milestone, key = MILESTONE_KPIS[code], MILESTONE_KEYS[code]
+        qs = qs.annotate(
+            **{
+                f"m_reached_{key}": F(f"case__{MILESTONE_FIELDS[milestone]}"),
+                f"m_due_{key}": due_expression(ctx.targets, milestone),
+            }
+        ).annotate(
+            **{f"m_day_{key}": TruncDate(f"m_due_{key}", tzinfo=timezone.get_current_timezone())}
+        )
+    return _grouped(Facts(qs, HOLDING_PATHS), by, scope, filters)
+
+
+def _milestone_sql(ctx: Context, key: str, excuse: bool) -> tuple[str, str, list]:
+    """The SQL of one milestone's status and outcome over the columns of `_milestone_inputs`.
+
+    The same rule as `status_expression` and `_milestone_annotations` (the drill-down), written
+    over columns: the ORM form repeats the deadline's CASE in every comparison, which over a
+    year of cases costs seconds. The tests check both forms against the same timelines.
+    Returns (status SQL, outcome SQL over the status column `st_<key>`, parameters of both).
+    """
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(ctx.now)
+    start = ops.adapt_datetimefield_value(ctx.period.start_at)
+    end = ops.adapt_datetimefield_value(ctx.period.end_at)
+    reached, due = f"m_reached_{key}", f"m_due_{key}"
+    stopped = f"m_stage IN ({', '.join(['%s'] * len(STOPPED_STAGES))})"
+    stopped_params = sorted(STOPPED_STAGES)
+    status = (
+        f"CASE WHEN {reached} IS NOT NULL AND {reached} <= {due} THEN %s"
+        f" WHEN {reached} IS NOT NULL THEN %s"
+        f" WHEN {stopped} AND m_terminated IS NULL AND {due} < %s THEN %s"
+        f" WHEN {stopped} AND m_terminated > {due} THEN %s"
+        f" WHEN {stopped} THEN %s"
+        f" WHEN {due} < %s THEN %s ELSE %s END"
+    )
+    status_params = [
+        MET, MISSED, *stopped_params, now, MISSED, *stopped_params, MISSED,
+        *stopped_params, Status.SKIPPED, now, OVERDUE, Status.PENDING,
+    ]  # fmt: skip
+    # Counted: the deadline falls in the period and the holding was open when the outcome was
+    # settled (the milestone reached in time, else the deadline).
+    settled = (
+        f"(CASE WHEN {reached} IS NOT NULL AND {reached} <= {due} THEN {reached} ELSE {due} END)"
+    )
+    counted = (
+        f"{due} >= %s AND {due} < %s AND m_since <= {settled}"
+        f" AND (m_until IS NULL OR m_until > {settled})"
+    )
+    st = f"st_{key}"
+    whens, params = [], [start, end]
+    if excuse:
+        # A failure whose deadline fell on a day of the holder's leave is excused.
+        whens.append(
+            f"WHEN {st} IN (%s, %s) AND EXISTS (SELECT 1 FROM {AbsenceDay._meta.db_table} a"
+            f" WHERE a.worker_id = g_worker AND a.day = m_day_{key})"
+            f" THEN (CASE WHEN {st} = %s THEN %s ELSE %s END)"
+        )
+        params += [MISSED, OVERDUE, MISSED, MISSED + EXCUSED, OVERDUE + EXCUSED]
+    outcome = f"CASE WHEN NOT ({counted}) THEN NULL {' '.join(whens)} ELSE {st} END"
+    return status, outcome, status_params + params
+
+
 def _milestone_counts(ctx: Context, codes: list[str], by, scope, filters) -> dict[str, Counts]:
-    """All milestone KPIs in one pass: each holding row carries one outcome per milestone."""
+    """All milestone KPIs in one pass: each holding row carries one outcome per milestone.
+
+    Three layers: the holdings with each deadline computed once (ORM), each milestone's status
+    over those columns, its outcome over the status; then one GROUP BY.
+    """
     group = [f"g_{d}" for d in by]
-    columns = [f"o_{MILESTONE_KEYS[c]}" for c in codes]
+    keys = [MILESTONE_KEYS[c] for c in codes]
     # Leave excuses a worker, not a sentra or target group: only a worker's figure needs it.
-    facts = Facts(_milestone_base(ctx, codes, excuse="worker" in by), HOLDING_PATHS)
-    rows = _grouped(facts, by, scope, filters).values(*group, *columns).annotate(n=Count("pk"))
+    excuse = "worker" in by
+    inputs = _milestone_inputs(ctx, codes, by, scope, filters)
+    columns = [*group, "m_since", "m_until", "m_stage", "m_terminated"]
+    for key in keys:
+        columns += [f"m_reached_{key}", f"m_due_{key}", f"m_day_{key}"]
+    if excuse and "g_worker" not in columns:
+        columns.append("g_worker")
+    inner_sql, inner_params = inputs.values(*columns).query.sql_with_params()
+    # On PostgreSQL OFFSET 0 keeps the planner from folding the layers back into one, which
+    # would put the deadline's CASE back into every comparison.
+    fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
+    statuses, outcomes, status_params, outcome_params = [], [], [], []
+    for key in keys:
+        status, outcome, params = _milestone_sql(ctx, key, excuse)
+        n_status = status.count("%s")
+        statuses.append(f"{status} AS st_{key}")
+        outcomes.append(f"{outcome} AS o_{key}")
+        status_params += params[:n_status]
+        outcome_params += params[n_status:]
+    kept = ", ".join(dict.fromkeys([*group, *(["g_worker"] if excuse else [])]))
+    grouped = ", ".join([*group, *(f"o_{key}" for key in keys)])
+    sql = (
+        f"SELECT {grouped}, COUNT(*) FROM ("
+        f"SELECT {kept}, {', '.join(outcomes)} FROM ("
+        f"SELECT *, {', '.join(statuses)} FROM ({inner_sql}{fence}) m{fence}"
+        f") s{fence}) o GROUP BY {grouped}"
+    )
     out = {code: _nested() for code in codes}
-    for row in rows:
-        key = tuple(row[g] for g in group)
-        for code, column in zip(codes, columns, strict=True):
-            if row[column] is not None:
-                out[code][key][row[column]] += row["n"]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*outcome_params, *status_params, *inner_params])
+        for row in cursor.fetchall():
+            key = tuple(row[: len(group)])
+            outcomes_row, n = row[len(group) : -1], row[-1]
+            for code, value in zip(codes, outcomes_row, strict=True):
+                if value is not None:
+                    out[code][key][value] += n
     return out
 
 
