@@ -19,7 +19,7 @@ from atensi.registry.selectors import person_search, persons_visible_to
 from .labels import explained_fields
 from .matching import (
     dataset_of,
-    fallback_parameters,
+    default_parameters,
     model_from_parameters,
     person_rows,
     score_against,
@@ -78,7 +78,7 @@ _models_lock = threading.Lock()
 
 
 def current_parameters() -> dict:
-    """Returns the model of the latest finished run, else one trained on a registry sample."""
+    """Returns the model of the latest finished run, else the bundled default model."""
     run = (
         MatchRun.objects.filter(status=RunStatus.DONE)
         .exclude(model={})
@@ -87,7 +87,7 @@ def current_parameters() -> dict:
         .first()
     )
     if run is None:
-        return fallback_parameters()
+        return default_parameters()
     with _models_lock:
         if run not in _models:
             _models.clear()
@@ -115,12 +115,14 @@ def likely_existing(user, values: dict) -> list[dict]:
         "parent_name": "",
     }
     ds = dataset_of([typed, *rows], ids=["new", *(str(r["id"]) for r in rows)])
-    model = model_from_parameters(current_parameters(), ds)
+    model = model_from_parameters(current_parameters(), ds) or model_from_parameters(
+        default_parameters(), ds
+    )
     typed_nik = typed["nik"]
     scored = []
     if model is not None:
         details = score_against(model, ds, list(range(1, len(rows) + 1)))
-    else:  # no model could be had (an empty registry): identical NIKs only
+    else:  # neither model fits the engine's comparisons any more: identical NIKs only
         details = [{"probability": None, "fields": []} for _row in rows]
     for row, detail in zip(rows, details, strict=True):
         same_nik = bool(typed_nik) and row["nik"] == typed_nik

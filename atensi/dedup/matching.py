@@ -3,16 +3,18 @@
 A run trains the model on the whole scope (engine.deduplicate). The live check on the
 registration form cannot train on every keystroke: it scores the new record against a handful
 of candidates with the model of the latest run (its m, u and λ are kept on the MatchRun), or,
-before any run, with a model trained once per process on a sample of the registry.
+before any run, with the bundled default model (data/default_model.json).
 """
 
-import threading
+import functools
+import json
 from collections.abc import Iterable
+from pathlib import Path
 
 import numpy as np
 from django.db.models import QuerySet
 
-from atensi.dedup.engine import Settings, build_dataset, deduplicate
+from atensi.dedup.engine import build_dataset
 from atensi.dedup.engine.comparisons import comparisons_for
 from atensi.dedup.engine.dataset import Dataset
 from atensi.dedup.engine.model import Model, gamma_matrix, probability
@@ -130,27 +132,13 @@ def score_against(model: Model, ds: Dataset, others: np.ndarray) -> list[dict]:
     return out
 
 
-# Persons a fallback model is trained on before the first run (a sample is enough for m and u).
-SAMPLE_SIZE = 20_000
-_fallback: dict[str, tuple[int, dict]] = {}
-_fallback_lock = threading.Lock()
+DEFAULT_MODEL = Path(__file__).resolve().parent / "data" / "default_model.json"
 
 
-def fallback_parameters() -> dict:
-    """Returns model parameters trained on a sample of the registry, once per process.
+@functools.cache
+def default_parameters() -> dict:
+    """Returns the bundled model (trained on a synthetic population; see the file's "about").
 
-    Used only until the first run finishes. Retrained when the registry has grown a tenth since.
+    Used by the live check until the first run has trained a model on the registry itself.
     """
-    count = Person.objects.count()
-    with _fallback_lock:
-        cached = _fallback.get("model")
-        if cached and count <= cached[0] * 1.1:
-            return cached[1]
-        newest = list(Person.objects.order_by("-id").values_list("id", flat=True)[:SAMPLE_SIZE])
-        rows = person_rows(Person.objects.filter(pk__in=newest))
-        if len(rows) < 2:
-            return {}
-        result = deduplicate(dataset_of(rows), Settings(u_pairs=100_000))
-        parameters = result.model.as_dict()
-        _fallback["model"] = (count, parameters)
-        return parameters
+    return json.loads(DEFAULT_MODEL.read_text(encoding="utf-8"))["model"]
