@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -13,6 +14,7 @@ from rapidfuzz import fuzz
 from atensi.accounts.models import Role, User
 from atensi.common.models import AuditLog
 from atensi.demodata import generator
+from atensi.demodata.activity import ActivityResult
 from atensi.demodata.build import (
     DEMO_PASSWORD,
     STAFFED_SENTRA,
@@ -252,7 +254,14 @@ def test_the_same_seed_draws_the_same_persons(demo):
 @pytest.mark.django_db
 def test_the_command_prints_the_logins(demo):
     out = io.StringIO()
-    with override_settings(PASSWORD_HASHERS=FAST_HASHER):
+    # the cases and workforce records have their own tests (test_demo_activity.py)
+    with (
+        override_settings(PASSWORD_HASHERS=FAST_HASHER),
+        mock.patch(
+            "atensi.common.management.commands.demo.demo_activity_build",
+            return_value=ActivityResult(built=False),
+        ),
+    ):
         call_command("demo", persons=PERSONS, seed=SEED, stdout=out, verbosity=0)
     text = out.getvalue()
     assert "tidak ada yang ditambahkan" in text

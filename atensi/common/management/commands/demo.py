@@ -4,13 +4,16 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from atensi.accounts.models import Role
-from atensi.demodata.build import DEFAULT_PERSONS, DEFAULT_SEED, demo_build
+from atensi.demodata.activity import DEFAULT_CASES, demo_activity_build
+from atensi.demodata.build import DEFAULT_PERSONS, DEFAULT_SEED, STAFFED_SENTRA, demo_build
 
 
 class Command(BaseCommand):
     help = (
-        "Builds the demo data set: units, users for every role, beneficiaries. Safe to run again. "
-        "Usage: atensi demo [--persons N] [--scale N] [--seed S]"
+        "Builds the demo data set: units, users for every role, beneficiaries, and (without "
+        "--scale) rules, budget, two years of cases in the staffed sentra and the workforce "
+        "records behind them. Safe to run again. "
+        "Usage: atensi demo [--persons N] [--cases N] [--scale N] [--seed S]"
     )
 
     def add_arguments(self, parser):
@@ -19,6 +22,12 @@ class Command(BaseCommand):
             type=int,
             default=DEFAULT_PERSONS,
             help=f"number of beneficiaries in the data set (default {DEFAULT_PERSONS})",
+        )
+        parser.add_argument(
+            "--cases",
+            type=int,
+            default=DEFAULT_CASES,
+            help=f"cases per staffed sentra (default {DEFAULT_CASES}); not with --scale",
         )
         parser.add_argument(
             "--scale",
@@ -36,10 +45,12 @@ class Command(BaseCommand):
             "--no-logins", action="store_true", help="do not print the table of demo logins"
         )
 
-    def handle(self, *args, persons, scale, seed, no_logins=False, **options):
+    def handle(self, *args, persons, cases, scale, seed, no_logins=False, **options):
         count = scale if scale is not None else persons
         if count < 0:
             raise CommandError("Jumlah orang tidak boleh negatif.")
+        if cases < 0:
+            raise CommandError("Jumlah kasus tidak boleh negatif.")
         bar = _ProgressBar(enabled=options["verbosity"] > 0)
         started = time.monotonic()
         result = demo_build(persons=count, seed=seed, progress=bar.update)
@@ -60,6 +71,7 @@ class Command(BaseCommand):
             )
         if scale is None:
             self._budget_and_rules(result.logins)
+            self._activity(seed, cases)
         if not no_logins:
             self._print_logins(result.logins)
 
@@ -77,6 +89,19 @@ class Command(BaseCommand):
         )
         budget_demo_load(actor=admin, current=True)
         self.stdout.write("Aturan kasus, aturan IKPA/NKA dan data anggaran demo dimuat.")
+
+    def _activity(self, seed, cases):
+        """Adds two years of cases and the workforce records of the staffed sentra."""
+        started = time.monotonic()
+        activity = demo_activity_build(seed=seed, unit_codes=list(STAFFED_SENTRA), per_sentra=cases)
+        if activity.built:
+            self.stdout.write(
+                f"Data demo: {activity.cases} kasus di {len(STAFFED_SENTRA)} sentra, dengan "
+                f"profil, pelatihan, cuti dan laporan bulanan pendamping "
+                f"({activity.steps} langkah dalam {time.monotonic() - started:.0f} detik)."
+            )
+        else:
+            self.stdout.write("Kasus dan data tenaga demo sudah ada; tidak ada yang ditambahkan.")
 
     def _print_logins(self, logins):
         labels = dict(Role.choices)
