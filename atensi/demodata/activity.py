@@ -74,7 +74,7 @@ def demo_activity_build(
             )
             stories = [
                 profiles_story(seed=seed, admin=admin, at=first),
-                *case_stories(seed=seed, unit_codes=unit_codes, per_sentra=per_sentra, today=today),
+                *case_stories(seed=seed, unit_codes=unit_codes, per_sentra=per_sentra, now=now),
                 *staff_stories(seed=seed, unit_codes=unit_codes, now=now),
             ]
             steps = replay(stories, clock=clock, until=now)

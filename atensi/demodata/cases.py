@@ -247,8 +247,11 @@ def _cut(rng: random.Random, steps: list[Step], target: str) -> dt.timedelta:
     return start + (end - start) * rng.uniform(0, 0.97)
 
 
-def case_plans(seed: int, unit_codes: list[str], per_sentra: int, today: dt.date) -> list[CasePlan]:
+def case_plans(
+    seed: int, unit_codes: list[str], per_sentra: int, now: dt.datetime
+) -> list[CasePlan]:
     """Returns the plans of `per_sentra` cases for each staffed sentra, transfers included."""
+    today = timezone.localtime(now).date()
     plans = []
     for position, code in enumerate(unit_codes):
         ring_next = unit_codes[(position + 1) % len(unit_codes)] if len(unit_codes) > 1 else None
@@ -277,10 +280,9 @@ def case_plans(seed: int, unit_codes: list[str], per_sentra: int, today: dt.date
             if target == Stage.CLOSED:
                 spare = max(HISTORY_DAYS - cut.days - 1, 1)
                 day0 = today - dt.timedelta(days=cut.days + 1 + rng.randrange(spare))
-            else:
-                day0 = today - dt.timedelta(days=cut.days + 1)
-                # the cut must not pass the real now: shift by a day when it would
-                if _moment(day0, cut) > timezone.now():
+            else:  # the cut falls today, or yesterday when today's hour has not come yet
+                day0 = today - dt.timedelta(days=cut.days)
+                if _moment(day0, cut) > now:
                     day0 -= dt.timedelta(days=1)
             plans.append(
                 CasePlan(
@@ -719,12 +721,12 @@ class Context:
 
 
 def case_stories(
-    *, seed: int, unit_codes: list[str], per_sentra: int, today: dt.date
+    *, seed: int, unit_codes: list[str], per_sentra: int, now: dt.datetime
 ) -> list[Iterator[dt.datetime]]:
     """Returns the stories of the demo cases of the staffed sentra, ready to replay."""
     teams = teams_load(unit_codes)
     codes = [c for c in unit_codes if c in teams]
-    plans = case_plans(seed, codes, per_sentra, today)
+    plans = case_plans(seed, codes, per_sentra, now)
     persons_match(plans, seed)
     context = Context()
     return [
