@@ -25,7 +25,7 @@ from atensi.common.errors import ApplicationError, NotFound
 from . import selectors, services
 from .figures import RANK_BASES, number, period_for
 from .importing import budget_import, import_template, template_file_name
-from .models import Commitment, CommitmentKind, ImportBatch, JenisBelanja
+from .models import Blokir, Commitment, CommitmentKind, ImportBatch, JenisBelanja
 
 TAG = "budget"
 
@@ -525,6 +525,80 @@ class RevisionOutput(serializers.Serializer):
     note = serializers.CharField()
 
 
+class BlokirQuery(serializers.Serializer):
+    ta = serializers.IntegerField(min_value=2000, max_value=2100)
+    unit = serializers.CharField(
+        required=False,
+        max_length=6,
+        help_text=gettext_lazy("Kode satker; kosong = semua yang terlihat."),
+    )
+
+
+class BlokirInput(StrictInput):
+    unit = serializers.CharField(max_length=6)
+    ta = serializers.IntegerField(min_value=2000, max_value=2100)
+    ro = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=gettext_lazy("Kode lengkap RO (kegiatan.KRO.RO); kosong bila tidak per RO."),
+    )
+    jenis_belanja = serializers.ChoiceField(choices=JenisBelanja.choices)
+    amount = serializers.IntegerField(min_value=1, help_text=gettext_lazy("Rupiah bulat."))
+    reason = serializers.CharField(max_length=250)
+    reference = serializers.CharField(max_length=100, help_text=gettext_lazy("Nomor surat blokir."))
+    blocked_on = serializers.DateField()
+    restatement_reason = serializers.CharField(
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=gettext_lazy("Wajib bila tanggalnya jatuh di bulan yang sudah ditandatangani."),
+    )
+
+
+class BlokirLiftInput(StrictInput):
+    amount = serializers.IntegerField(
+        min_value=1, help_text=gettext_lazy("Rupiah bulat; kurang dari jumlah blokir = sebagian.")
+    )
+    lifted_on = serializers.DateField()
+    reference = serializers.CharField(
+        max_length=100, help_text=gettext_lazy("Nomor surat pembukaan blokir.")
+    )
+    restatement_reason = serializers.CharField(
+        max_length=1000, required=False, allow_blank=True, default=""
+    )
+
+
+class BlokirOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    unit = serializers.CharField(source="unit.code")
+    ta = serializers.IntegerField()
+    ro = serializers.CharField(source="output.full_code", allow_null=True, default=None)
+    jenis_belanja = serializers.ChoiceField(choices=JenisBelanja.choices)
+    amount = serializers.IntegerField()
+    reason = serializers.CharField()
+    reference = serializers.CharField()
+    blocked_on = serializers.DateField()
+    released_on = serializers.DateField(allow_null=True)
+    released_amount = serializers.IntegerField(
+        source="opened_amount",
+        help_text=gettext_lazy("Jumlah yang dibuka (0 selama masih diblokir)."),
+    )
+    released_reference = serializers.CharField()
+    previous = serializers.IntegerField(
+        source="previous_id",
+        allow_null=True,
+        help_text=gettext_lazy("Blokir yang dibuka sebagian, yang sisanya diteruskan baris ini."),
+    )
+
+
+class BlokirLiftOutput(serializers.Serializer):
+    lifted = BlokirOutput()
+    remainder = BlokirOutput(allow_null=True)
+
+
 # --- views ------------------------------------------------------------------------------------
 
 
@@ -878,3 +952,76 @@ class RevisionsView(BudgetView):
         unit = selectors.budget_unit_get(request.user, data.pop("unit"))
         revision = services.revision_record(actor=request.user, unit=unit, **data)
         return Response(RevisionOutput(revision).data, status=status.HTTP_201_CREATED)
+
+
+def _blokir_get(user, pk: int) -> Blokir:
+    """Returns a blokir of a satker `user` sees, else NotFound (another sentra's too)."""
+    blokir = (
+        Blokir.objects.select_related("unit", "output")
+        .filter(pk=pk, unit__in=selectors.budget_units_visible_to(user))
+        .first()
+    )
+    if blokir is None:
+        raise NotFound(_("Blokir tidak ditemukan."))
+    return blokir
+
+
+class BlokirView(BudgetView):
+    """Blokir (Hal IV) of the visible satker in a TA: list and record."""
+
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="budget_blokir_list",
+        tags=[TAG],
+        parameters=[BlokirQuery],
+        responses={200: BlokirOutput(many=True), **error_responses(400, 401, 403, 404)},
+    )
+    def get(self, request):
+        query = _query(BlokirQuery, request).validated_data
+        rows = Blokir.objects.filter(
+            ta=query["ta"], unit__in=selectors.budget_units_visible_to(request.user)
+        )
+        if query.get("unit"):
+            rows = rows.filter(unit=selectors.budget_unit_get(request.user, query["unit"]))
+        rows = rows.select_related("unit", "output").order_by("unit__code", "blocked_on", "id")
+        return Response(BlokirOutput(rows, many=True).data)
+
+    @extend_schema(
+        operation_id="budget_blokir_create",
+        tags=[TAG],
+        request=BlokirInput,
+        responses={201: BlokirOutput, **error_responses(400, 401, 403, 404, 409)},
+    )
+    def post(self, request):
+        body = BlokirInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        unit = selectors.budget_unit_get(request.user, data.pop("unit"))
+        code = data.pop("ro")
+        output = selectors.output_by_code(unit, data["ta"], code) if code else None
+        if code and output is None:
+            message = _("RO %s tidak ada di DIPA satker ini pada TA itu.") % code
+            raise ApplicationError(message, details={"ro": [message]})
+        blokir = services.blokir_create(actor=request.user, unit=unit, output=output, **data)
+        return Response(BlokirOutput(blokir).data, status=status.HTTP_201_CREATED)
+
+
+class BlokirLiftView(BudgetView):
+    """Opens a blokir in full or in part; a partial lift leaves the remainder as a new blokir."""
+
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="budget_blokir_lift",
+        tags=[TAG],
+        request=BlokirLiftInput,
+        responses={200: BlokirLiftOutput, **error_responses(400, 401, 403, 404, 409)},
+    )
+    def post(self, request, pk: int):
+        blokir = _blokir_get(request.user, pk)
+        body = BlokirLiftInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        remainder = services.blokir_lift(actor=request.user, blokir=blokir, **body.validated_data)
+        blokir.refresh_from_db()
+        return Response(BlokirLiftOutput({"lifted": blokir, "remainder": remainder}).data)

@@ -38,4 +38,8 @@ urlpatterns = [
         name="api-budget-residential-costs",
     ),
     path("budget/revisions/", api.RevisionsView.as_view(), name="api-budget-revisions"),
+    path("budget/blokir/", api.BlokirView.as_view(), name="api-budget-blokir"),
+    path(
+        "budget/blokir/<int:pk>/lift/", api.BlokirLiftView.as_view(), name="api-budget-blokir-lift"
+    ),
 ]

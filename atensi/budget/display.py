@@ -286,7 +286,7 @@ def blokir_for(user, ta: int):
 
     return (
         Blokir.objects.filter(ta=ta, unit__in=budget_units_visible_to(user))
-        .select_related("unit", "output", "revision")
+        .select_related("unit", "output", "revision", "previous")
         .order_by("unit__code", "-blocked_on", "-id")
     )
 

@@ -8,8 +8,8 @@ from atensi.organisation.models import Unit
 
 from .display import month_choices
 from .importing import CellError, parse_rupiah
-from .models import ImportBatch, JenisBelanja, Output
-from .selectors import budget_units_visible_to
+from .models import ImportBatch, JenisBelanja
+from .selectors import budget_units_visible_to, output_by_code
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
 
@@ -110,6 +110,11 @@ class BlokirForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
     reason = forms.CharField(label=_("Alasan blokir"), max_length=250)
+    reference = forms.CharField(
+        label=_("Nomor surat blokir"),
+        max_length=100,
+        help_text=_("Surat atau dokumen yang menjadi dasar blokir, mis. S-123/PA.3/2024."),
+    )
     blocked_on = forms.DateField(
         label=_("Tanggal blokir"), input_formats=DATE_INPUT_FORMATS, widget=DateInput()
     )
@@ -127,29 +132,38 @@ class BlokirForm(forms.Form):
         code = (data.get("ro") or "").strip()
         data["output"] = None
         if code and data.get("unit") and data.get("ta"):
-            parts = code.split(".")
-            output = (
-                Output.objects.filter(
-                    ta=data["ta"],
-                    unit=data["unit"],
-                    kegiatan_code=parts[0],
-                    kro_code=parts[1],
-                    ro_code=parts[2],
-                ).first()
-                if len(parts) == 3
-                else None
-            )
+            output = output_by_code(data["unit"], data["ta"], code)
             if output is None:
                 self.add_error("ro", _("RO %s tidak ada di DIPA satker ini pada TA itu.") % code)
             data["output"] = output
         return data
 
 
-class BlokirReleaseForm(forms.Form):
-    released_on = forms.DateField(
+class BlokirLiftForm(forms.Form):
+    """Opens a blokir in full or in part; the amount defaults to what is still blocked."""
+
+    amount = forms.CharField(
+        label=_("Jumlah dibuka (Rp)"),
+        max_length=30,
+        help_text=_("Seluruhnya atau sebagian; sisanya tetap diblokir."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    lifted_on = forms.DateField(
         label=_("Tanggal dibuka"), input_formats=DATE_INPUT_FORMATS, widget=DateInput()
     )
+    reference = forms.CharField(label=_("Nomor surat pembukaan"), max_length=100)
     restatement_reason = reason_field()
+
+    def __init__(self, *args, blokir=None, **kwargs):
+        if blokir is not None:
+            kwargs.setdefault("prefix", f"buka-{blokir.pk}")
+            kwargs.setdefault("initial", {}).setdefault(
+                "amount", f"{blokir.amount:,}".replace(",", ".")
+            )
+        super().__init__(*args, **kwargs)
+
+    def clean_amount(self) -> int:
+        return _rupiah(self.cleaned_data["amount"])
 
 
 class RevisionForm(forms.Form):

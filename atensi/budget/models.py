@@ -192,7 +192,13 @@ class MonthlyPlan(models.Model):
 
 
 class Blokir(models.Model):
-    """Hal IV DIPA: an allocation blocked until documents arrive, with its release date."""
+    """Hal IV DIPA: an allocation blocked until documents arrive, with its release date.
+
+    A blokir is in force from `blocked_on` until `released_on`. Lifting part of it ends this row
+    on the lift date (`released_amount` says how much was opened) and starts a new row for the
+    remainder on that date (`previous` points back), so the amount blocked on any date stays a
+    plain sum of the rows in force and earlier reported figures keep their values.
+    """
 
     ta = models.PositiveSmallIntegerField(_("TA"))
     unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="blokir")
@@ -207,17 +213,44 @@ class Blokir(models.Model):
     revision = models.ForeignKey(
         Revision, null=True, blank=True, on_delete=models.PROTECT, related_name="blokir"
     )
+    reference = models.CharField(_("nomor surat blokir"), max_length=100, blank=True)
+    # None with a release date: the whole amount was opened (as imports record it).
+    released_amount = models.BigIntegerField(_("jumlah dibuka (Rp)"), null=True, blank=True)
+    released_reference = models.CharField(_("nomor surat pembukaan"), max_length=100, blank=True)
+    previous = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="continued_by",
+        verbose_name=_("sisa dari blokir"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("blokir")
         verbose_name_plural = _("blokir")
         ordering = ["ta", "unit", "blocked_on"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="blokir_amount_positive")
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="blokir_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(released_amount__isnull=True)
+                | models.Q(released_amount__gt=0, released_amount__lte=models.F("amount")),
+                name="blokir_released_amount_within",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.ta} blokir {self.amount}"
+
+    @property
+    def opened_amount(self) -> int:
+        """The amount opened on `released_on` (0 while in force)."""
+        if self.released_on is None:
+            return 0
+        return self.amount if self.released_amount is None else self.released_amount
 
 
 class SpmType(models.TextChoices):

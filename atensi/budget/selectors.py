@@ -14,7 +14,7 @@ from atensi.organisation.models import Unit
 
 from . import figures as fig
 from .forecast import forecasts
-from .models import ImportBatch, PeriodLock, Restatement
+from .models import ImportBatch, Output, PeriodLock, Restatement
 
 
 def _require_reader(user) -> None:
@@ -165,3 +165,13 @@ def import_batches_for(user, limit: int = 50) -> QuerySet[ImportBatch]:
     if not budget_sees_all_units(user):
         batches = batches.filter(imported_by=user)
     return batches.order_by("-imported_at", "-id")[:limit]
+
+
+def output_by_code(unit: Unit, ta: int, code: str) -> Output | None:
+    """Returns the satker's RO in the TA's DIPA by its full code (kegiatan.KRO.RO), or None."""
+    parts = code.strip().split(".")
+    if len(parts) != 3:
+        return None
+    return Output.objects.filter(
+        ta=ta, unit=unit, kegiatan_code=parts[0], kro_code=parts[1], ro_code=parts[2]
+    ).first()

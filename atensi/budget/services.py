@@ -1,4 +1,5 @@
-"""Writes of budget data other than file imports: sign-offs, restatements, manual scores, commitments.
+"""Writes of budget data other than file imports: sign-offs, restatements, blokir, manual scores,
+commitments.
 
 Imports live in importing.py and use the period-lock helpers here, so a locked month changes
 only through a restatement with a reason, whichever way the change arrives.
@@ -17,17 +18,20 @@ from atensi.accounts.access import (
     can_import_budget_for,
     can_sign_off_budget_period,
 )
-from atensi.common.audit import audit_record, snapshot
+from atensi.common.audit import audit_record, diff, snapshot
 from atensi.common.errors import ApplicationError, Conflict, PermissionDenied
+from atensi.common.templatetags.atensi_format import format_rupiah
 from atensi.organisation.models import Unit
 
-from .figures import MANUAL_IKPA, MANUAL_SBK, month_end, period_snapshots
+from .figures import MANUAL_IKPA, MANUAL_SBK, budget_data, month_end, period_snapshots
 from .models import (
+    Blokir,
     Commitment,
     CommitmentKind,
     ImportBatch,
     JenisBelanja,
     ManualScore,
+    Output,
     PeriodLock,
     Realisation,
     RealisationMonth,
@@ -219,6 +223,261 @@ def revision_record(
         actor=actor, unit=unit, ta=ta, number=number, date=date, kind_code=kind_code, note=note
     )
     return revision
+
+
+# --- Blokir (Hal IV) --------------------------------------------------------------------------
+
+BLOKIR_FIELDS = [
+    "ta",
+    "unit",
+    "output",
+    "jenis_belanja",
+    "amount",
+    "reason",
+    "reference",
+    "blocked_on",
+    "released_on",
+    "released_amount",
+    "released_reference",
+    "previous",
+]
+
+
+def _refuse(message, field: str, code: str = "invalid", **extra) -> ApplicationError:
+    """An error whose details name the field with the message, so a form shows it there."""
+    return ApplicationError(message, code=code, details={field: [str(message)], **extra})
+
+
+def _date(value: dt.date) -> str:
+    return value.strftime("%d-%m-%Y")
+
+
+def _whole_rupiah(value, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise _refuse(_("Jumlah harus bilangan bulat Rupiah lebih dari 0."), field)
+    return value
+
+
+def _text_required(value: str, field: str, message) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise _refuse(message, field)
+    return value
+
+
+def blokir_unblocked(
+    *, unit: Unit, ta: int, jenis_belanja: str, on: dt.date, output: Output | None = None
+) -> int:
+    """Returns the pagu of a satker's jenis belanja (and RO) in force on `on` not yet blocked.
+
+    For an RO it is the smaller of the RO's own room and the satker's room in that jenis
+    belanja, since a blokir without an RO also holds back part of the satker's pagu.
+    """
+    data = budget_data(ta, [unit.pk])
+    allocations = data.allocations.get(unit.pk, ())
+    blocked = [b for b in data.blokir.get(unit.pk, ()) if b[1] == jenis_belanja]
+
+    def in_force(start, end) -> bool:
+        return start <= on and (end is None or on < end)
+
+    room = sum(p for _o, j, p, s, e in allocations if j == jenis_belanja and in_force(s, e))
+    room -= sum(a for _o, _j, a, s, e in blocked if in_force(s, e))
+    if output is not None:
+        ro_pagu = sum(
+            p
+            for o, j, p, s, e in allocations
+            if o == output.pk and j == jenis_belanja and in_force(s, e)
+        )
+        ro_blocked = sum(a for o, _j, a, s, e in blocked if o == output.pk and in_force(s, e))
+        room = min(room, ro_pagu - ro_blocked)
+    return max(room, 0)
+
+
+def _guarded(actor, unit: Unit, ta: int, reason: str, change):
+    """Runs `change()` and records restatements of the satker's signed-off months it alters."""
+    locks = locks_for(ta, [unit.pk])
+    before = period_snapshots(ta, locks.keys()) if locks else {}
+    result = change()
+    locked_changes_record(actor=actor, ta=ta, locks=locks, before=before, reason=reason, batch=None)
+    return result
+
+
+@transaction.atomic
+def blokir_create(
+    *,
+    actor,
+    unit: Unit,
+    ta: int,
+    jenis_belanja: str,
+    amount: int,
+    reason: str,
+    reference: str,
+    blocked_on: dt.date,
+    output: Output | None = None,
+    restatement_reason: str = "",
+) -> Blokir:
+    """Records a blokir (Hal IV) of a satker: an amount of its pagu held back from a date.
+
+    The amount may not exceed the pagu in force on that date less what is already blocked (for
+    the RO when one is given). A blokir dated in a month the head signed off changes reported
+    figures, so it needs `restatement_reason`.
+    """
+    _require_importer(actor, unit)
+    _ta(ta)
+    amount = _whole_rupiah(amount, "amount")
+    reason = _text_required(reason, "reason", _("Isi alasan blokir (dokumen yang ditunggu)."))
+    reference = _text_required(reference, "reference", _("Isi nomor surat atau referensi blokir."))
+    if len(reason) > 250:
+        raise _refuse(_("Alasan paling panjang 250 huruf."), "reason")
+    if len(reference) > 100:
+        raise _refuse(_("Nomor surat paling panjang 100 huruf."), "reference")
+    if jenis_belanja not in JenisBelanja.values:
+        raise _refuse(_("Jenis belanja %s tidak dikenal.") % jenis_belanja, "jenis_belanja")
+    if blocked_on.year != ta:
+        raise _refuse(_("Tanggal blokir harus dalam TA %s.") % ta, "blocked_on")
+    if output is not None and (output.unit_id != unit.pk or output.ta != ta):
+        raise _refuse(
+            _("RO %(ro)s tidak ada di DIPA satker %(unit)s TA %(ta)s.")
+            % {"ro": output.full_code, "unit": unit.code, "ta": ta},
+            "ro",
+        )
+    # One blokir at a time per satker, so two officers cannot both use the same room.
+    Unit.objects.select_for_update().filter(pk=unit.pk).first()
+    if Blokir.objects.filter(
+        ta=ta,
+        unit=unit,
+        output=output,
+        jenis_belanja=jenis_belanja,
+        amount=amount,
+        blocked_on=blocked_on,
+        reference=reference,
+    ).exists():
+        raise Conflict(
+            _("Blokir yang sama (nomor surat %(ref)s, %(amount)s) sudah tercatat.")
+            % {"ref": reference, "amount": format_rupiah(amount)},
+            code="duplicate",
+        )
+    room = blokir_unblocked(
+        unit=unit, ta=ta, jenis_belanja=jenis_belanja, on=blocked_on, output=output
+    )
+    if amount > room:
+        raise _refuse(
+            _(
+                "Tidak dapat memblokir %(amount)s: pagu %(where)s yang belum diblokir pada "
+                "%(date)s hanya %(room)s."
+            )
+            % {
+                "amount": format_rupiah(amount),
+                "where": output.full_code if output else _("jenis belanja %s") % jenis_belanja,
+                "date": _date(blocked_on),
+                "room": format_rupiah(room),
+            },
+            "amount",
+            code="exceeds_pagu",
+            unblocked=[str(room)],
+        )
+
+    def create() -> Blokir:
+        return Blokir.objects.create(
+            ta=ta,
+            unit=unit,
+            output=output,
+            jenis_belanja=jenis_belanja,
+            amount=amount,
+            reason=reason,
+            reference=reference,
+            blocked_on=blocked_on,
+            created_by=actor,
+        )
+
+    blokir = _guarded(actor, unit, ta, restatement_reason, create)
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=blokir,
+        changes={k: [None, v] for k, v in snapshot(blokir, BLOKIR_FIELDS).items() if v},
+    )
+    return blokir
+
+
+@transaction.atomic
+def blokir_lift(
+    *,
+    actor,
+    blokir: Blokir,
+    amount: int,
+    lifted_on: dt.date,
+    reference: str,
+    restatement_reason: str = "",
+) -> Blokir | None:
+    """Opens (lifts) a blokir in full or in part on a date, on the strength of a letter.
+
+    The blokir ends on `lifted_on`; a partial lift starts a new blokir for the remainder on the
+    same date (returned; None after a full lift), so figures of earlier dates keep their values.
+    """
+    _require_importer(actor, blokir.unit)
+    blokir = Blokir.objects.select_for_update().select_related("unit", "output").get(pk=blokir.pk)
+    amount = _whole_rupiah(amount, "amount")
+    reference = _text_required(
+        reference, "reference", _("Isi nomor surat atau referensi pembukaan blokir.")
+    )
+    if len(reference) > 100:
+        raise _refuse(_("Nomor surat paling panjang 100 huruf."), "reference")
+    if blokir.released_on is not None:
+        raise Conflict(
+            _("Blokir ini sudah dibuka pada %s.") % _date(blokir.released_on),
+            code="already_released",
+        )
+    if amount > blokir.amount:
+        raise _refuse(
+            _("Tidak dapat membuka %(amount)s: yang diblokir hanya %(blocked)s.")
+            % {"amount": format_rupiah(amount), "blocked": format_rupiah(blokir.amount)},
+            "amount",
+            code="exceeds_blokir",
+        )
+    if lifted_on < blokir.blocked_on or lifted_on.year != blokir.ta:
+        raise _refuse(
+            _("Tanggal dibuka harus dalam TA %(ta)s dan tidak sebelum tanggal blokir %(date)s.")
+            % {"ta": blokir.ta, "date": _date(blokir.blocked_on)},
+            "lifted_on",
+        )
+    before = snapshot(blokir, BLOKIR_FIELDS)
+
+    def lift() -> Blokir | None:
+        blokir.released_on = lifted_on
+        blokir.released_amount = amount
+        blokir.released_reference = reference
+        blokir.save(update_fields=["released_on", "released_amount", "released_reference"])
+        if amount == blokir.amount:
+            return None
+        return Blokir.objects.create(
+            ta=blokir.ta,
+            unit=blokir.unit,
+            output=blokir.output,
+            jenis_belanja=blokir.jenis_belanja,
+            amount=blokir.amount - amount,
+            reason=blokir.reason,
+            reference=blokir.reference,
+            blocked_on=lifted_on,
+            previous=blokir,
+            created_by=actor,
+        )
+
+    remainder = _guarded(actor, blokir.unit, blokir.ta, restatement_reason, lift)
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=blokir,
+        changes=diff(before, snapshot(blokir, BLOKIR_FIELDS)),
+    )
+    if remainder is not None:
+        audit_record(
+            actor=actor,
+            action="create",
+            obj=remainder,
+            changes={k: [None, v] for k, v in snapshot(remainder, BLOKIR_FIELDS).items() if v},
+        )
+    return remainder
 
 
 # --- Values atensi cannot compute -------------------------------------------------------------

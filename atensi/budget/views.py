@@ -2,8 +2,8 @@
 
 Every page first checks that the role may read budget figures at all (403), then reads through
 the selectors, which answer 404 for a satker outside the user's scope. Changes go through the
-services (sign-off, revisions), the import service (files, and single blokir entries shaped as
-one-row files) and are refused with the service's own message, shown on the form.
+services (sign-off, revisions, blokir and its lifting) or the import service (files) and are
+refused with the service's own message, shown on the form.
 """
 
 import datetime as dt
@@ -22,16 +22,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from atensi.accounts.access import (
     budget_sees_all_units,
     can_import_budget,
+    can_import_budget_for,
     can_read_budget,
     can_sign_off_budget_period,
 )
 from atensi.common.errors import ApplicationError, NotFound, PermissionDenied
+from atensi.common.templatetags.atensi_format import format_rupiah
 
-from . import charts, display, entries, selectors, services
+from . import charts, display, selectors, services
 from . import figures as fig
 from .forms import (
     BlokirForm,
-    BlokirReleaseForm,
+    BlokirLiftForm,
     ImportForm,
     PeriodForm,
     RevisionForm,
@@ -395,70 +397,98 @@ def import_report(request, job: str):
 # Blokir, revisions, restatements
 
 
+def _lift_forms(user, rows: list[Blokir], ta: int, bound=None) -> dict[int, BlokirLiftForm]:
+    """A lift form for each blokir still in force that `user` may open (`bound` replaces one)."""
+    today = min(timezone.localdate(), dt.date(ta, 12, 31))
+    forms = {}
+    for b in rows:
+        if b.released_on is not None or not can_import_budget_for(user, b.unit):
+            continue
+        forms[b.pk] = (
+            bound
+            if bound is not None and bound.prefix == f"buka-{b.pk}"
+            else BlokirLiftForm(blokir=b, initial={"lifted_on": max(today, b.blocked_on)})
+        )
+    return forms
+
+
+def _blokir_page(request, period, *, form=None, form_period=None, lift_form=None, notice=None):
+    """The blokir page, or for htmx only its body (`#blokir`) with a notice of what happened."""
+    user = request.user
+    rows = list(display.blokir_for(user, period.ta))
+    lifts = _lift_forms(user, rows, period.ta, lift_form)
+    context = {
+        "form_period": form_period,
+        "period": period,
+        "form": form,
+        "rows": [(b, lifts.get(b.pk)) for b in rows],
+        "active_total": sum(b.amount for b in rows if b.released_on is None),
+        "notice": notice,
+    }
+    if _is_htmx(request):
+        return render(request, "budget/partials/blokir_body.html", context)
+    return render(request, "budget/blokir.html", context)
+
+
+def _blokir_done(request, period, message: str, level: str = "success"):
+    """After a change: htmx gets the fresh body with the notice, a plain form a redirect."""
+    if _is_htmx(request):
+        form = _blokir_form(request.user, period)
+        return _blokir_page(request, period, form=form, notice=(level, message))
+    getattr(messages, level)(request, message)
+    return redirect(reverse("budget:blokir") + f"?ta={period.ta}")
+
+
+def _blokir_form(user, period, data=None) -> BlokirForm | None:
+    if not can_import_budget(user):
+        return None
+    initial = {"ta": period.ta, "blocked_on": min(timezone.localdate(), dt.date(period.ta, 12, 31))}
+    if not budget_sees_all_units(user):
+        initial["unit"] = user.unit_id
+    return BlokirForm(data, user=user, initial=initial)
+
+
 @budget_page
 @require_http_methods(["GET", "POST"])
 def blokir_list(request):
     """Blokir (Hal IV) of the satker in scope; finance officers record new ones."""
     user = request.user
     form_period, period = _period(request, _scope_ids(user))
-    importer = can_import_budget(user)
-    form = None
-    if importer:
-        initial = {"ta": period.ta, "blocked_on": timezone.localdate()}
-        if not budget_sees_all_units(user):
-            initial["unit"] = user.unit_id
-        form = BlokirForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST":
         _require_importer(user)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                result = entries.blokir_enter(
-                    actor=user,
-                    unit=data["unit"],
-                    ta=data["ta"],
-                    output=data["output"],
-                    jenis_belanja=data["jenis_belanja"],
-                    amount=data["amount"],
-                    reason=data["reason"],
-                    blocked_on=data["blocked_on"],
-                    restatement_reason=data["restatement_reason"],
-                )
-            except (NotFound, PermissionDenied):
-                raise
-            except ApplicationError as exc:
-                _apply_error(form, exc)
-            else:
-                if result.created:
-                    messages.success(request, _("Blokir dicatat."))
-                else:
-                    messages.warning(
-                        request, _("Blokir yang sama sudah tercatat; tidak ada perubahan.")
-                    )
-                return redirect(reverse("budget:blokir") + f"?ta={data['ta']}")
-    rows = list(display.blokir_for(user, period.ta))
-    return render(
-        request,
-        "budget/blokir.html",
-        {
-            "form_period": form_period,
-            "period": period,
-            "form": form,
-            "rows": rows,
-            "active_total": sum(b.amount for b in rows if b.released_on is None),
-            "release_form": BlokirReleaseForm(
-                initial={"released_on": min(timezone.localdate(), dt.date(period.ta, 12, 31))}
+    form = _blokir_form(user, period, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.blokir_create(
+                actor=user,
+                unit=data["unit"],
+                ta=data["ta"],
+                output=data["output"],
+                jenis_belanja=data["jenis_belanja"],
+                amount=data["amount"],
+                reason=data["reason"],
+                reference=data["reference"],
+                blocked_on=data["blocked_on"],
+                restatement_reason=data["restatement_reason"],
             )
-            if importer
-            else None,
-        },
-    )
+        except (NotFound, PermissionDenied):
+            raise
+        except ApplicationError as exc:
+            _apply_error(form, exc)
+        else:
+            return _blokir_done(
+                request,
+                fig.period_for(data["ta"], month=period.month),
+                _("Blokir %(amount)s dicatat.") % {"amount": format_rupiah(data["amount"])},
+            )
+    return _blokir_page(request, period, form=form, form_period=form_period)
 
 
 @budget_page
 @require_POST
-def blokir_release(request, pk: int):
-    """Records the date a blokir was opened."""
+def blokir_lift(request, pk: int):
+    """Opens a blokir in full or in part."""
     user = request.user
     _require_importer(user)
     blokir = get_object_or_404(
@@ -467,32 +497,46 @@ def blokir_release(request, pk: int):
         ),
         pk=pk,
     )
-    form = BlokirReleaseForm(request.POST)
-    url = reverse("budget:blokir") + f"?ta={blokir.ta}"
-    if not form.is_valid():
-        messages.error(request, _("Isi tanggal dibuka yang benar."))
-        return redirect(url)
-    try:
-        entries.blokir_release(
-            actor=user,
-            blokir=blokir,
-            released_on=form.cleaned_data["released_on"],
-            restatement_reason=form.cleaned_data["restatement_reason"],
-        )
-    except (NotFound, PermissionDenied):
-        raise
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
+    period = fig.period_for(blokir.ta)
+    form = BlokirLiftForm(request.POST, blokir=blokir)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            remainder = services.blokir_lift(
+                actor=user,
+                blokir=blokir,
+                amount=data["amount"],
+                lifted_on=data["lifted_on"],
+                reference=data["reference"],
+                restatement_reason=data["restatement_reason"],
+            )
+        except (NotFound, PermissionDenied):
+            raise
+        except ApplicationError as exc:
+            _apply_error(form, exc)
+        else:
+            values = {
+                "amount": format_rupiah(data["amount"]),
+                "date": data["lifted_on"].strftime("%d-%m-%Y"),
+            }
+            if remainder is None:
+                message = _("Blokir %(amount)s dibuka seluruhnya per %(date)s.") % values
+            else:
+                message = _(
+                    "Blokir dibuka %(amount)s per %(date)s; sisa %(rest)s tetap diblokir."
+                ) % {**values, "rest": format_rupiah(remainder.amount)}
+            return _blokir_done(request, period, message)
+    if _is_htmx(request):
+        return _blokir_page(
             request,
-            _("Blokir %(amount)s dibuka per %(date)s.")
-            % {
-                "amount": f"Rp {blokir.amount:,}".replace(",", "."),
-                "date": form.cleaned_data["released_on"].strftime("%d-%m-%Y"),
-            },
+            period,
+            form=_blokir_form(user, period),
+            lift_form=form,
+            notice=("error", _("Blokir belum dibuka; perbaiki isian di bawah.")),
         )
-    return redirect(url)
+    problems = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+    messages.error(request, _("Blokir belum dibuka: %s") % problems)
+    return redirect(reverse("budget:blokir") + f"?ta={blokir.ta}")
 
 
 @budget_page
