@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("atensi.cases.api_urls")),
     path("", include("atensi.budget.api_urls")),
     path("", include("atensi.workforce.api_urls")),
+    path("", include("atensi.dedup.api_urls")),
     path("", include("atensi.common.api_urls")),
 ]
