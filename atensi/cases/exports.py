@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -463,9 +464,12 @@ def case_list_xlsx(*, actor, cases: QuerySet[Case] | None = None, description: s
     total = scoped.count()
     if total > EXCEL_MAX_ROWS:
         raise ApplicationError(
-            _(
+            ngettext(
                 "Daftar berisi %(n)s kasus, lebih dari batas ekspor %(max)s baris. Saring daftar "
-                "lebih dulu (mis. per sentra, tahap atau tahun)."
+                "lebih dulu (mis. per sentra, tahap atau tahun).",
+                "Daftar berisi %(n)s kasus, lebih dari batas ekspor %(max)s baris. Saring daftar "
+                "lebih dulu (mis. per sentra, tahap atau tahun).",
+                total,
             )
             % {"n": f"{total:,}".replace(",", "."), "max": f"{EXCEL_MAX_ROWS:,}".replace(",", ".")},
             code="export_too_large",
@@ -561,7 +565,7 @@ def case_list_xlsx(*, actor, cases: QuerySet[Case] | None = None, description: s
         actor=actor,
         action="export",
         object_type="cases.case",
-        object_repr=_("Daftar kasus (%d baris)") % total,
+        object_repr=ngettext("Daftar kasus (%d baris)", "Daftar kasus (%d baris)", total) % total,
         changes={"format": "xlsx", "count": total, "description": description},
     )
     return buffer.getvalue()

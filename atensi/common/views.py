@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from atensi.accounts.access import (
@@ -366,7 +366,12 @@ def audit_export(request):
             actor=request.user,
             action=AuditAction.EXPORT,
             object_type="common.auditlog",
-            object_repr=_("Ekspor catatan audit (%(count)s baris)") % {"count": count},
+            object_repr=ngettext(
+                "Ekspor catatan audit (%(count)s baris)",
+                "Ekspor catatan audit (%(count)s baris)",
+                count,
+            )
+            % {"count": count},
             changes={
                 "filters": [None, filters],
                 "rows": [None, count],

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -136,7 +137,8 @@ def table_xlsx(*, actor, table: Table, description: str = "") -> bytes:
         actor=actor,
         action="export",
         object_type=f"workforce.{table.name}",
-        object_repr=_("%(title)s (%(n)d baris)") % {"title": table.title, "n": len(table.rows)},
+        object_repr=ngettext("%(title)s (%(n)d baris)", "%(title)s (%(n)d baris)", len(table.rows))
+        % {"title": table.title, "n": len(table.rows)},
         changes={"format": "xlsx", "count": len(table.rows), "description": description},
     )
     return buffer.getvalue()

@@ -10,6 +10,7 @@ from django.db.models import Case as Switch
 from django.db.models import IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from atensi.accounts.access import (
     can_decide_monthly_report,
@@ -240,9 +241,12 @@ def worker_move(
     active = Case.objects.filter(pendamping=worker, stage__in=workflow.ACTIVE).count()
     if active:
         raise ApplicationError(
-            _(
+            ngettext(
                 "%(who)s masih memegang %(n)d kasus aktif di %(unit)s. Alihkan kasusnya lebih "
-                "dulu (Pengalihan kasus di papan tim)."
+                "dulu (Pengalihan kasus di papan tim).",
+                "%(who)s masih memegang %(n)d kasus aktif di %(unit)s. Alihkan kasusnya lebih "
+                "dulu (Pengalihan kasus di papan tim).",
+                active,
             )
             % {"who": worker, "n": active, "unit": worker.unit.name},
             code="active_cases",

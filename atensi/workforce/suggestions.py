@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from atensi.accounts.models import Role, User
 from atensi.cases.models import Case
@@ -157,8 +158,12 @@ def suggest(case: Case, pool: dict[int, Caseload], *, rules: RuleBook) -> Sugges
     reasons.append(
         _reason(
             "lowest_load",
-            _(
-                "Beban paling rendah: %(pct)s%% dari norma setelah menerima kasus ini (%(n)d kasus aktif)."
+            ngettext(
+                "Beban paling rendah: %(pct)s%% dari norma setelah menerima kasus ini "
+                "(%(n)d kasus aktif).",
+                "Beban paling rendah: %(pct)s%% dari norma setelah menerima kasus ini "
+                "(%(n)d kasus aktif).",
+                best.load.cases,
             )
             % {"pct": f"{best.projected * 100:.0f}", "n": best.load.cases},
         )

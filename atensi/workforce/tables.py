@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .choices import LoadFlag
 from .exports import Cell, Table
@@ -33,7 +34,8 @@ def figure_cell(figure: Figure, period: Period, key: dict) -> Cell:
     counts = figure.numerator, figure.denominator
     title = "" if figure.kpi.unit == "count" else f"{counts[0]} / {counts[1]}"
     if figure.excused:
-        title += " · " + _("%d dimaafkan (cuti)") % figure.excused
+        excused = figure.excused
+        title += " · " + ngettext("%d dimaafkan (cuti)", "%d dimaafkan (cuti)", excused) % excused
     return Cell(
         value=value,
         text=figure.display(),
@@ -155,8 +157,12 @@ def fairness_table(fairness: Fairness) -> Table:
             _("Sentra di bawah p25"),
         ],
         notes=[
-            _(
-                "Hanya sentra dengan paling sedikit %d kejadian pada sel itu yang dinilai; sebaran dinilai bila ada paling sedikit 3 sentra."
+            ngettext(
+                "Hanya sentra dengan paling sedikit %d kejadian pada sel itu yang dinilai; "
+                "sebaran dinilai bila ada paling sedikit 3 sentra.",
+                "Hanya sentra dengan paling sedikit %d kejadian pada sel itu yang dinilai; "
+                "sebaran dinilai bila ada paling sedikit 3 sentra.",
+                fairness.min_facts,
             )
             % fairness.min_facts,
             *kpi_notes(),
