@@ -1,6 +1,7 @@
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from atensi.accounts.models import Role, User
 from atensi.accounts.services import user_create, user_token
@@ -40,11 +41,12 @@ class Command(BaseCommand):
         unit = Unit.objects.filter(code=options["unit"]).first()
         if unit is None:
             raise CommandError(
-                f"Unit dengan kode {options['unit']} tidak ada. Lihat daftar unit di admin."
+                _("Unit dengan kode %(code)s tidak ada. Lihat daftar unit di admin.")
+                % {"code": options["unit"]}
             )
         password = sys.stdin.readline().rstrip("\n")
         if not password:
-            raise CommandError("Kata sandi dibaca dari stdin dan tidak boleh kosong.")
+            raise CommandError(_("Kata sandi dibaca dari stdin dan tidak boleh kosong."))
         user = user_create(
             actor=None,
             username=options["username"],
@@ -56,11 +58,12 @@ class Command(BaseCommand):
             email=options["email"],
         )
         self.stdout.write(
-            f"Pengguna {user.username} ({user.get_role_display()}, {unit.name}) dibuat."
+            _("Pengguna %(username)s (%(role)s, %(unit)s) dibuat.")
+            % {"username": user.username, "role": user.get_role_display(), "unit": unit.name}
         )
 
     def _token(self, options):
         user = User.objects.filter(username=options["username"]).first()
         if user is None:
-            raise CommandError(f"Pengguna {options['username']} tidak ada.")
+            raise CommandError(_("Pengguna %s tidak ada.") % options["username"])
         self.stdout.write(user_token(actor=None, user=user, rotate=options["rotate"]))

@@ -1,4 +1,6 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from atensi.cases.rules import rules_load
 
@@ -12,6 +14,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, **options):
         created = rules_load()
+        targets, forms = created["response_targets"], created["forms"]
         self.stdout.write(
-            f"Aturan kasus: {created['response_targets']} target waktu, {created['forms']} formulir baru."
+            _("Aturan kasus: %(targets)s, %(forms)s baru.")
+            % {
+                "targets": ngettext("%d target waktu", "%d target waktu", targets) % targets,
+                "forms": ngettext("%d formulir", "%d formulir", forms) % forms,
+            }
         )

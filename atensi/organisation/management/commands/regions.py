@@ -1,6 +1,8 @@
 import sys
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from atensi.organisation.loaders import regions_load
 
@@ -18,12 +20,13 @@ class Command(BaseCommand):
 
         def progress(done, total):
             if verbose:
-                sys.stderr.write(f"\r  {done}/{total} wilayah")
+                line = ngettext("%(done)d/%(total)d wilayah", "%(done)d/%(total)d wilayah", total)
+                sys.stderr.write("\r  " + line % {"done": done, "total": total})
                 sys.stderr.flush()
 
         counts = regions_load(include_villages=not without_villages, progress=progress)
         if verbose:
             sys.stderr.write("\n")
         self.stdout.write(
-            f"Wilayah: {counts['created']} baru, {counts['updated']} diperbarui, {counts['total']} total."
+            _("Wilayah: %(created)d baru, %(updated)d diperbarui, %(total)d total.") % counts
         )

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from atensi.organisation.loaders import units_load
 
@@ -12,4 +13,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, **options):
         counts = units_load()
-        self.stdout.write(f"Unit kerja: {counts['created']} baru, {counts['total']} total.")
+        self.stdout.write(_("Unit kerja: %(created)d baru, %(total)d total.") % counts)

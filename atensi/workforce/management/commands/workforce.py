@@ -1,8 +1,20 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, ngettext_lazy
 
 from atensi.workforce.holdings import holdings_sync
 from atensi.workforce.rules import rules_load
 from atensi.workforce.tally import tally_sync
+
+# What rules_load counts, as the command reports it ("n" is the number of new rows).
+RULE_COUNTS = {
+    "weights": ngettext_lazy("%(n)d bobot beban kasus", "%(n)d bobot beban kasus", "n"),
+    "norms": ngettext_lazy("%(n)d norma beban kasus", "%(n)d norma beban kasus", "n"),
+    "settings": ngettext_lazy("%(n)d ambang dan setelan", "%(n)d ambang dan setelan", "n"),
+    "holidays": ngettext_lazy("%(n)d hari libur", "%(n)d hari libur", "n"),
+    "competences": ngettext_lazy("%(n)d kompetensi", "%(n)d kompetensi", "n"),
+    "courses": ngettext_lazy("%(n)d pelatihan", "%(n)d pelatihan", "n"),
+}
 
 
 class Command(BaseCommand):
@@ -20,12 +32,15 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         if action == "rules":
             created = rules_load()
-            self.stdout.write(
-                "Aturan tenaga: "
-                + ", ".join(f"{n} {name}" for name, n in created.items())
-                + " baru."
-            )
+            counts = ", ".join(RULE_COUNTS[name] % {"n": n} for name, n in created.items())
+            self.stdout.write(_("Aturan tenaga: %s baru.") % counts)
             return
         holdings = holdings_sync()
         services = tally_sync()
-        self.stdout.write(f"Pemegang kasus: {holdings} baris; layanan ditambahkan: {services}.")
+        self.stdout.write(
+            _("Pemegang kasus: %(holdings)s; layanan ditambahkan: %(services)d.")
+            % {
+                "holdings": ngettext("%d baris", "%d baris", holdings) % holdings,
+                "services": services,
+            }
+        )
