@@ -23,9 +23,10 @@ from atensi.common.api_views import error_responses
 from atensi.common.errors import ApplicationError, NotFound
 
 from . import selectors, services
-from .figures import RANK_BASES, number, period_for
+from .figures import RANK_BASES, figures_json, number, period_for
 from .importing import budget_import, import_template, template_file_name
 from .models import Blokir, Commitment, CommitmentKind, ImportBatch, JenisBelanja
+from .report import annual_report_for, annual_report_pdf, annual_report_xlsx
 
 TAG = "budget"
 
@@ -1025,3 +1026,96 @@ class BlokirLiftView(BudgetView):
         remainder = services.blokir_lift(actor=request.user, blokir=blokir, **body.validated_data)
         blokir.refresh_from_db()
         return Response(BlokirLiftOutput({"lifted": blokir, "remainder": remainder}).data)
+
+
+class ReportQuery(serializers.Serializer):
+    ta = serializers.IntegerField(min_value=2000, max_value=2100)
+    month = serializers.IntegerField(
+        min_value=1,
+        max_value=12,
+        required=False,
+        help_text=gettext_lazy("S.d. bulan ini; default seluruh tahun."),
+    )
+
+
+def _report_json(report) -> dict:
+    """The annual evaluation report's figures, as the page, the PDF and the workbook show them."""
+    rows = report.satker_rows()
+    return number(
+        {
+            "ta": report.ta,
+            "period": report.period.as_dict(),
+            "rule_sets": report.rules.as_dict(),
+            "eselon1": figures_json(report.eselon1, detail=False) if report.eselon1 else None,
+            "upt": report.upt,
+            "pusat": report.pusat,
+            "sisa": report.sisa,
+            "sisa_outside_blokir": report.sisa_outside_blokir,
+            "satker": [
+                {
+                    **figures_json(row["f"], detail=False),
+                    "rank": row["rank"],
+                    "top": row["top"],
+                }
+                for row in rows
+            ],
+            "awards": report.awards,
+            "jenis_belanja": [
+                {k: v for k, v in row.items() if k != "label"} for row in report.jenis
+            ],
+            "s_curve": report.s_curve,
+            "achievements": report.achievements,
+            "services": report.services,
+            "next_year": report.next_year,
+            "provisional": [str(note) for note in report.provisional],
+        }
+    )
+
+
+class ReportView(BudgetView):
+    """The annual evaluation (Rakornis) of a TA: totals (UPT and centre), realisation, blokir,
+    every satker with IKPA/NKA and rank, the top five, achievements per target group and the
+    next year's allocation — for those who see every satker."""
+
+    @extend_schema(
+        operation_id="budget_report",
+        tags=[TAG],
+        parameters=[ReportQuery],
+        responses={200: OpenApiTypes.OBJECT, **error_responses(400, 401, 403, 404)},
+    )
+    def get(self, request):
+        query = _query(ReportQuery, request).validated_data
+        report = annual_report_for(request.user, query["ta"], month=query.get("month"))
+        return Response(_report_json(report))
+
+
+class ReportFileView(BudgetView):
+    """The annual evaluation report as a PDF (with its charts) or an Excel workbook."""
+
+    @extend_schema(
+        operation_id="budget_report_file",
+        tags=[TAG],
+        parameters=[
+            OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=["pdf", "xlsx"]),
+            OpenApiParameter("month", int, OpenApiParameter.QUERY, required=False),
+        ],
+        responses={200: OpenApiTypes.BINARY, **error_responses(400, 401, 403, 404)},
+    )
+    def get(self, request, ta: int, fmt: str):
+        if fmt not in ("pdf", "xlsx"):
+            raise NotFound(_("Format laporan tidak dikenal; pilih pdf atau xlsx."))
+        query = ReportQuery(data={**request.query_params.dict(), "ta": ta})
+        query.is_valid(raise_exception=True)
+        query = query.validated_data
+        report = annual_report_for(request.user, query["ta"], month=query.get("month"))
+        if fmt == "pdf":
+            content = annual_report_pdf(report, actor=request.user)
+            content_type = "application/pdf"
+        else:
+            content = annual_report_xlsx(report)
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = (
+            f'attachment; filename="laporan-evaluasi-anggaran-{ta}.{fmt}"'
+        )
+        return response

@@ -39,6 +39,12 @@ urlpatterns = [
     ),
     path("budget/revisions/", api.RevisionsView.as_view(), name="api-budget-revisions"),
     path("budget/blokir/", api.BlokirView.as_view(), name="api-budget-blokir"),
+    path("budget/report/", api.ReportView.as_view(), name="api-budget-report"),
+    path(
+        "budget/report/<int:ta>.<str:fmt>",
+        api.ReportFileView.as_view(),
+        name="api-budget-report-file",
+    ),
     path(
         "budget/blokir/<int:pk>/lift/", api.BlokirLiftView.as_view(), name="api-budget-blokir-lift"
     ),

@@ -81,4 +81,6 @@ def test_heads_and_auditors_cannot_import(client_for, head_a, auditor):
 
 def test_the_menu_shows_anggaran_to_budget_roles_only(client_for, finance_a, pendamping_a):
     assert 'href="/anggaran/"' in client_for(finance_a).get("/", follow=True).content.decode()
-    assert 'href="/anggaran/"' not in client_for(pendamping_a).get("/", follow=True).content.decode()
+    assert (
+        'href="/anggaran/"' not in client_for(pendamping_a).get("/", follow=True).content.decode()
+    )
