@@ -9,7 +9,6 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, Sum
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -659,24 +658,18 @@ def realisation_summary_add(batch_id: int) -> None:
 
 @transaction.atomic
 def realisation_summary_rebuild(*, ta: int) -> int:
-    """Recomputes the monthly realisation summary of `ta` from the SP2D lines; returns its rows."""
+    """Recomputes the monthly realisation summary of `ta` from the SP2D lines; returns its rows.
+
+    One INSERT … SELECT … GROUP BY, as `realisation_summary_add` does for a batch, so the
+    database groups the lines without sending them to Python.
+    """
     RealisationMonth.objects.filter(ta=ta).delete()
-    groups = (
-        Realisation.objects.filter(ta=ta)
-        .annotate(month=ExtractMonth("sp2d_date"))
-        .values(
-            "ta",
-            "unit_id",
-            "program_code",
-            "kegiatan_code",
-            "kro_code",
-            "ro_code",
-            "jenis_belanja",
-            "month",
+    month = _MONTH_OF_DATE[connection.vendor]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO budget_realisationmonth ({_SUMMARY_KEY}, month, amount, lines) "
+            f"SELECT {_SUMMARY_KEY}, {month}, SUM(amount), COUNT(*) FROM budget_realisation "
+            f"WHERE ta = %s GROUP BY {_SUMMARY_KEY}, {month}",
+            [ta],
         )
-        .annotate(amount=Sum("amount"), lines=Count("id"))
-        .order_by()
-    )
-    rows = [RealisationMonth(**group) for group in groups]
-    RealisationMonth.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+    return RealisationMonth.objects.filter(ta=ta).count()
