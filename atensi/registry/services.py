@@ -1,6 +1,9 @@
 """Writes to the registry. Every change is validated, audited and done in one transaction."""
 
 import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,7 +15,7 @@ from atensi.accounts.access import can_erase_person, can_write_registry
 from atensi.accounts.models import Role
 from atensi.common.audit import audit_record, diff, snapshot
 from atensi.common.errors import ApplicationError, Conflict, PermissionDenied
-from atensi.lib.names import name_keys, normalize_name
+from atensi.lib.names import name_tokens, normalize_name, token_key
 from atensi.lib.nik import check_nik, clean_nik
 from atensi.organisation.models import Region, Unit
 from atensi.organisation.selectors import region_code_exists
@@ -92,11 +95,28 @@ def _resolve_village(value):
     return Region.objects.get(code=value)
 
 
+# Name words repeat (a few thousand distinct words name a million persons): a bulk import or a
+# reindex would otherwise work out the same word's key hundreds of times.
+_token_key = lru_cache(maxsize=50_000)(token_key)
+
+
+def person_name_index(full_name: str, aliases: Iterable[str] = ()) -> tuple[str, list[str]]:
+    """Returns what search needs of a person's names: the normalised full name (stored as
+    name_normalized) and the sorted keys of the full name and aliases (stored as PersonNameToken).
+
+    The same as normalize_name() and name_keys() give, with the full name split into words once
+    for both (a bulk import would otherwise pay that twice per row).
+    """
+    tokens = name_tokens(full_name)
+    keys = {_token_key(t) for t in tokens if t}
+    for alias in aliases:
+        keys.update(_token_key(t) for t in name_tokens(alias) if t)
+    return " ".join(tokens), sorted(keys)
+
+
 def person_name_tokens_rows(person: Person) -> list[PersonNameToken]:
-    return [
-        PersonNameToken(person=person, key=k)
-        for k in sorted(name_keys(person.full_name, *person.aliases))
-    ]
+    _normalized, keys = person_name_index(person.full_name, person.aliases)
+    return [PersonNameToken(person=person, key=k) for k in keys]
 
 
 def _reindex_name(person: Person) -> None:
@@ -386,3 +406,87 @@ def consent_withdraw(*, actor, consent: Consent, reason: str) -> Consent:
 
 def _age(born, today) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+@dataclass
+class NameReindex:
+    persons: int = 0  # persons looked at
+    changed: int = 0  # persons whose normalised name or search keys were rebuilt
+    batches: int = 0
+
+
+def persons_reindex_names(
+    *, actor=None, batch_size: int = 2000, progress: Callable[[int, int], None] | None = None
+) -> NameReindex:
+    """Rebuilds every person's normalised name and name search keys from their names.
+
+    Run after a change to the name rules (atensi.lib.names). Persons are taken in batches by id,
+    each batch in its own transaction with its rows locked, so users keep working and an
+    interrupted run keeps what it finished. Only persons whose stored name data differs from
+    what the rules give now are written, so a second run changes nothing. One audit row records
+    the run. `progress(done, total)` is called after every batch.
+    """
+    outcome = NameReindex()
+    total = Person.objects.count()
+    if progress:
+        progress(0, total)
+    last_id = 0
+    while True:
+        with transaction.atomic():
+            persons = list(
+                Person.objects.select_for_update()
+                .filter(id__gt=last_id)
+                .order_by("id")
+                .values_list("id", "full_name", "aliases", "name_normalized")[:batch_size]
+            )
+            if not persons:
+                break
+            last_id = persons[-1][0]
+            outcome.changed += _reindex_batch(persons)
+        outcome.persons += len(persons)
+        outcome.batches += 1
+        if progress:
+            progress(outcome.persons, max(total, outcome.persons))
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="update",
+            object_type=Person._meta.label_lower,
+            object_repr=_("Indeks nama dibangun ulang: %(n)s orang") % {"n": outcome.persons},
+            changes={
+                "name_index_rebuilt": {
+                    "persons": outcome.persons,
+                    "changed": outcome.changed,
+                    "batches": outcome.batches,
+                }
+            },
+        )
+    return outcome
+
+
+def _reindex_batch(persons: list[tuple]) -> int:
+    """Rewrites the name data of the persons in a batch that no longer match; returns how many."""
+    first, last = persons[0][0], persons[-1][0]
+    stored: dict[int, list[str]] = {}
+    for person_id, key in PersonNameToken.objects.filter(
+        person_id__gte=first, person_id__lte=last
+    ).values_list("person_id", "key"):
+        stored.setdefault(person_id, []).append(key)
+    renamed, rekeyed = [], {}
+    for person_id, full_name, aliases, name_normalized in persons:
+        normalized, keys = person_name_index(full_name, aliases or [])
+        if normalized != name_normalized:
+            renamed.append(Person(id=person_id, name_normalized=normalized))
+        if sorted(stored.get(person_id, [])) != keys:
+            rekeyed[person_id] = keys
+    if renamed:
+        Person.objects.bulk_update(renamed, ["name_normalized"], batch_size=500)
+    if rekeyed:
+        ids = sorted(rekeyed)
+        for start in range(0, len(ids), 500):
+            PersonNameToken.objects.filter(person_id__in=ids[start : start + 500]).delete()
+        PersonNameToken.objects.bulk_create(
+            [PersonNameToken(person_id=pk, key=k) for pk, keys in rekeyed.items() for k in keys],
+            batch_size=1000,
+        )
+    return len({p.id for p in renamed} | set(rekeyed))

@@ -7,10 +7,11 @@ from django.test.utils import CaptureQueriesContext
 
 from atensi.common.errors import ApplicationError, PermissionDenied
 from atensi.common.models import AuditLog
+from atensi.lib.names import normalize_name
 from atensi.registry.importing import person_import
 from atensi.registry.models import Person, PersonNameToken
 from atensi.registry.selectors import person_search, persons_visible_to
-from atensi.registry.services import person_create
+from atensi.registry.services import person_create, person_name_tokens_rows
 from tests.registry.factories import make_person, nik_for
 
 from .files import HEADERS, csv_file, row, xlsx_file
@@ -359,3 +360,29 @@ def test_a_registry_number_that_is_already_taken_is_drawn_again(pendamping_a, mo
     )
     assert numbers == {"ATN-2222-3333", "ATN-4444-5555"}
     assert PersonNameToken.objects.filter(person_id__in=result.person_ids).count() >= 4
+
+
+def test_imported_name_data_is_what_the_form_stores(pendamping_a):
+    names = [
+        ("H. Moch. Soedjono bin Tjiptoredjo, S.Pd.", "Djono; Pak Dj"),
+        ("Siti Nurhaliza", ""),
+        ("R.A. Kartini", "Ajeng"),
+    ]
+    result = run(pendamping_a, csv_file([row(nama_lengkap=n, alias=a) for n, a in names]))
+
+    for person in Person.objects.filter(pk__in=result.person_ids):
+        stored = sorted(person.name_tokens.values_list("key", flat=True))
+        assert stored == [t.key for t in person_name_tokens_rows(person)]
+        assert person.name_normalized == normalize_name(person.full_name)
+
+
+def test_imported_ids_follow_on_and_never_reuse_a_deleted_persons_id(pendamping_a):
+    first = run(pendamping_a, csv_file([row(), row()])).person_ids
+    Person.objects.filter(pk=max(first)).delete()
+
+    second = run(pendamping_a, csv_file([row(), row()])).person_ids
+    by_form = make_person(pendamping_a)
+
+    assert min(second) > max(first)
+    assert second == [second[0], second[0] + 1]
+    assert by_form.pk > max(second)

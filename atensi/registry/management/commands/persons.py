@@ -9,6 +9,7 @@ from atensi.common.errors import ApplicationError
 from atensi.organisation.models import Unit
 from atensi.registry.importing import import_report_write, person_import
 from atensi.registry.models import ImportStage
+from atensi.registry.services import persons_reindex_names
 
 # Bad rows printed in the summary; the report file (--report) has them all.
 SHOWN_PROBLEMS = 20
@@ -22,12 +23,11 @@ class ProgressBar:
         self.width = width
         self.last = 0.0
 
-    def __call__(self, stage: str, done: int, total: int) -> None:
+    def __call__(self, label: str, done: int, total: int) -> None:
         now = time.monotonic()
         if done < total and now - self.last < 0.1:
             return
         self.last = now
-        label = ImportStage(stage).label
         if total:
             filled = int(self.width * done / total)
             bar = "#" * filled + "." * (self.width - filled)
@@ -43,7 +43,9 @@ class Command(BaseCommand):
     help = (
         "Persons in the registry. `atensi persons import FILE --as USERNAME [--unit CODE] "
         "[--valid-only] [--report OUT.xlsx] [--progress]` imports a .csv/.xlsx file; it exits "
-        "with 1 when nothing was imported because of errors."
+        "with 1 when nothing was imported because of errors. `atensi persons reindex "
+        "[--progress]` rebuilds every person's name search keys after a change to the name "
+        "rules (safe to run again, and while the service runs)."
     )
 
     def add_arguments(self, parser):
@@ -60,11 +62,42 @@ class Command(BaseCommand):
             "--progress", action="store_true", help="show progress even when not on a terminal"
         )
 
+        reindex = sub.add_parser(
+            "reindex", help="rebuild every person's name search keys (after a name rule change)"
+        )
+        reindex.add_argument(
+            "--batch-size", type=int, default=2000, help="persons per transaction (default 2000)"
+        )
+        reindex.add_argument(
+            "--progress", action="store_true", help="show progress even when not on a terminal"
+        )
+
     def handle(self, *args, action, **options):
         try:
-            self._import(options)
+            if action == "reindex":
+                self._reindex(options)
+            else:
+                self._import(options)
         except ApplicationError as exc:
             raise CommandError(str(exc.message)) from None
+
+    def _progress_bar(self, options):
+        if options["progress"] or sys.stderr.isatty():
+            return ProgressBar(self.stderr)
+        return None
+
+    def _reindex(self, options):
+        if options["batch_size"] < 1:
+            raise CommandError("--batch-size harus 1 atau lebih.")
+        bar = self._progress_bar(options)
+        done = persons_reindex_names(
+            batch_size=options["batch_size"],
+            progress=(lambda n, total: bar("Indeks nama", n, total)) if bar else None,
+        )
+        self.stdout.write(
+            f"{done.persons} orang diperiksa, indeks nama {done.changed} orang dibangun ulang "
+            f"({done.batches} kelompok)."
+        )
 
     def _import(self, options):
         user = User.objects.filter(username=options["username"]).first()
@@ -78,14 +111,16 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.exists():
             raise CommandError(f"Berkas {path} tidak ada.")
-        show_progress = options["progress"] or sys.stderr.isatty()
+        bar = self._progress_bar(options)
         result = person_import(
             actor=user,
             file=path,
             file_name=path.name,
             unit=unit,
             valid_only=options["valid_only"],
-            progress=ProgressBar(self.stderr) if show_progress else None,
+            progress=(lambda stage, n, total: bar(ImportStage(stage).label, n, total))
+            if bar
+            else None,
         )
         if options["report"]:
             import_report_write(result, options["report"])
