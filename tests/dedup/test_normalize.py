@@ -1,5 +1,6 @@
 """Per-field normalisation: names (old spellings, Muhammad, titles, order), dates, numbers."""
 
+import pyarrow as pa
 import pytest
 
 from atensi.dedup.engine import normalize
@@ -120,3 +121,60 @@ def test_region_names_are_read_broad_to_fine():
     assert keys[:2] == ("", "")
     assert keys[2] == "|kalimantan selatan"
     assert keys[3] == "|kalimantan selatan|banjarmasin"
+
+
+# --- the vectorised twins give what the plain functions give ------------------------------------
+
+NUMBERS = [
+    "3273012503800001",
+    "3273.0125.0380.0001",
+    " 3273 0125 0380 0001 ",
+    "327301250380000",
+    "0000000000000000",
+    "",
+    "NIK: 3273012503800001",
+    "081234567890",
+    "+62 812-3456-7890",
+    "6281234567890",
+    "62",
+    "000123",
+    "0062812345678",
+    "12345678901234567",
+]
+ADDRESSES = [
+    "Jl. Merdeka No. 12 RT 003/RW 05",
+    "Jalan Merdeka Nomor 12, RT 3 RW 5",
+    "GG. MAWAR 007 rt rw",
+    "Kp. Sukamaju Blk A-00 Kel. Cibiru",
+    "perum griya 0 indah 00a 0070",
+    "",
+    "  jl  ",
+    "Desa Ciherang, Kec. Ciruas, Kab. Serang",
+    "Jl.Sudirman_Kav.5",
+    "Ruko Émeraude 3",
+]
+
+
+def test_identity_numbers_and_phones_read_alike_one_by_one_and_in_bulk():
+    array = pa.array(NUMBERS)
+    assert normalize.identity_number_many(array).tolist() == [
+        normalize.identity_number(v) for v in NUMBERS
+    ]
+    assert normalize.phone_many(array).tolist() == [normalize.phone(v) for v in NUMBERS]
+
+
+def test_addresses_read_alike_one_by_one_and_in_bulk():
+    bulk = normalize.address_many(pa.array(ADDRESSES)).to_pylist()
+    assert bulk == [normalize.address(v) for v in ADDRESSES]
+
+
+def test_region_codes_read_alike_one_by_one_and_in_bulk():
+    codes = ["63.71.01.1001", "6371", "63", "", "637101", " 63.71 "]
+    levels = normalize.region_code_many(pa.array(codes))
+    bulk = list(zip(*[level.to_pylist() for level in levels], strict=True))
+    assert bulk == [normalize.region([v]) for v in codes]
+
+
+@pytest.mark.parametrize("values", [["63.71", "Banjarmasin"], ["63.71", "5"]])
+def test_region_names_are_left_to_the_plain_reader(values):
+    assert normalize.region_code_many(pa.array(values)) is None

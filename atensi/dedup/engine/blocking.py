@@ -78,7 +78,8 @@ def default_rules(ds: Dataset) -> list[BlockingRule]:
     ]
 
 
-def _key_table(ds: Dataset, rule: BlockingRule) -> dict[str, np.ndarray]:
+def key_columns(ds: Dataset, rule: BlockingRule) -> dict[str, np.ndarray]:
+    """Returns the records a rule can block (rid) with its key columns k0, k1, …"""
     valid = np.ones(ds.n, dtype=bool)
     for column in rule.columns:
         values = ds.columns[column]
@@ -107,14 +108,24 @@ def count_pairs(
     max_block: int,
 ) -> RuleCount:
     """Counts the pairs a rule makes and the block size that keeps them within budget."""
-    keys_table = _key_table(ds, rule)  # noqa: F841 (read by DuckDB's replacement scan)
+    keys_table = key_columns(ds, rule)  # noqa: F841 (read by DuckDB's replacement scan)
     keys = ", ".join(f"k{p}" for p in range(len(rule.columns)))
     sizes = con.execute(
         f"SELECT c, count(*) FROM (SELECT count(*) AS c FROM keys_table GROUP BY {keys}) "
         "WHERE c > 1 GROUP BY c ORDER BY c"
     ).fetchnumpy()
-    size = sizes["c"].astype(np.int64)
-    blocks = sizes["count_star()"].astype(np.int64)
+    return capped(rule, sizes["c"], sizes["count_star()"], budget, max_block)
+
+
+def capped(
+    rule: BlockingRule, size: np.ndarray, blocks: np.ndarray, budget: int, max_block: int
+) -> RuleCount:
+    """Returns the rule's count given how many blocks there are of each size (size > 1).
+
+    The largest blocks are left out, halving the size allowed, until the pairs fit the budget.
+    """
+    size = np.asarray(size, dtype=np.int64)
+    blocks = np.asarray(blocks, dtype=np.int64)
     pairs_by_size = blocks * size * (size - 1) // 2
     uncapped = int(pairs_by_size.sum())
     limit = max_block
@@ -137,7 +148,7 @@ def block_pairs(
     con: duckdb.DuckDBPyConnection, ds: Dataset, count: RuleCount
 ) -> tuple[np.ndarray, np.ndarray]:
     """Returns the pairs (i < j) of one rule, blocks larger than its allowed size left out."""
-    keys_table = _key_table(ds, count.rule)  # noqa: F841 (read by DuckDB's replacement scan)
+    keys_table = key_columns(ds, count.rule)  # noqa: F841 (read by DuckDB's replacement scan)
     keys = [f"k{p}" for p in range(len(count.rule.columns))]
     on = " AND ".join(f"a.{k} = b.{k}" for k in keys)
     key_list = ", ".join(keys)

@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from atensi.dedup.engine import normalize
 
@@ -45,21 +47,68 @@ def _codes(values: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return codes, distinct
 
 
-# Above this many distinct values, slow normalisers (names) run in one process per core.
+# Joins the parts of a multi-column value (a region read broad to fine) into one string.
+PARTS = "\x1f"
+
+
+@dataclass
+class Distinct:
+    """The distinct values of a column and, per record, the position of its value among them."""
+
+    array: pa.Array  # the distinct values (strings)
+    index: np.ndarray  # int32 per record
+
+    @property
+    def values(self) -> list[str]:
+        return self.array.to_pylist()
+
+    def take(self, per_value: Sequence) -> np.ndarray:
+        """Returns a per-value result (one per distinct value) spread out to the records."""
+        return np.asarray(per_value)[self.index]
+
+    def coded(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Returns _codes of one text per distinct value, spread out to the records."""
+        codes, strings = _codes(texts)
+        return codes[self.index], strings
+
+
+def distinct(values) -> Distinct:
+    """Returns the distinct values of a column (a list, a numpy or a pyarrow array of strings).
+
+    Arrow's dictionary encoding does the grouping in C, so a million cells cost a few tens of
+    milliseconds and every normaliser then runs once per distinct value, not once per record.
+    """
+    if isinstance(values, pa.ChunkedArray | pa.Array):
+        array = values.cast(pa.string())
+    else:
+        array = pa.array(
+            [
+                PARTS.join("" if x is None else str(x) for x in v)
+                if isinstance(v, list | tuple)
+                else ("" if v is None else str(v))
+                for v in values
+            ],
+            type=pa.string(),
+        )
+    if isinstance(array, pa.ChunkedArray):
+        # One dictionary for the whole column (unifying per-chunk dictionaries is far slower).
+        array = array.combine_chunks()
+    encoded = pc.dictionary_encode(pc.fill_null(array, ""))
+    dictionary, index = encoded.dictionary, encoded.indices.to_numpy(zero_copy_only=False)
+    return Distinct(dictionary, index.astype(np.int32, copy=False))
+
+
+# Above this many distinct values, slow normalisers (names, addresses) run in one process per core.
 PARALLEL_FROM = 20_000
 
 
-def _map_distinct(values: Sequence, function: Callable, parallel: bool = False) -> list:
-    """Returns function(value) for every value, computing it once per distinct value."""
-    distinct = list(set(values))
+def _map(values: list, function: Callable, parallel: bool = False) -> list:
+    """Returns function(value) for every (distinct) value, on every core when it pays."""
     cores = os.cpu_count() or 1
-    if parallel and cores > 1 and len(distinct) >= PARALLEL_FROM and _can_fork():
+    if parallel and cores > 1 and len(values) >= PARALLEL_FROM and _can_fork():
         with multiprocessing.get_context("fork").Pool(cores) as pool:
-            results = pool.map(function, distinct, chunksize=max(len(distinct) // (cores * 8), 1))
-        cache = dict(zip(distinct, results, strict=True))
-    else:
-        cache = {value: function(value) for value in distinct}
-    return [cache[value] for value in values]
+            return pool.map(function, values, chunksize=max(len(values) // (cores * 8), 1))
+    return [function(value) for value in values]
 
 
 def _can_fork() -> bool:
@@ -111,57 +160,73 @@ def build_dataset(
     ds = Dataset(ids=[str(i) for i in ids])
     cols, strings = ds.columns, ds.strings
 
-    def coded(name: str, texts: Sequence[str]) -> None:
-        cols[name], strings[name] = _codes(texts)
-
     if "name" in values:
-        parts = _map_distinct(values["name"], normalize.name_parts, parallel=True)
-        coded("name", [p.folded for p in parts])
-        coded("name_sorted", [p.sorted for p in parts])
-        coded("name_first", [p.first_key for p in parts])
-        coded("name_last", [p.last_key for p in parts])
-        coded("name_keys", [p.key_set for p in parts])
+        names = distinct(values["name"])
+        parts = _map(names.values, normalize.name_parts, parallel=True)
+        for column, attribute in (
+            ("name", "folded"),
+            ("name_sorted", "sorted"),
+            ("name_first", "first_key"),
+            ("name_last", "last_key"),
+            ("name_keys", "key_set"),
+        ):
+            cols[column], strings[column] = names.coded([getattr(p, attribute) for p in parts])
         ds.roles.add("name")
     if "birth_date" in values:
-        dates = np.array(
-            _map_distinct(values["birth_date"], normalize.birth_date), dtype=np.int32
-        ).reshape(n, 3)
+        dates_of = distinct(values["birth_date"])
+        dates = dates_of.take(
+            np.array([normalize.birth_date(v) for v in dates_of.values], dtype=np.int32).reshape(
+                -1, 3
+            )
+        )
         cols["dob_year"], cols["dob_month"], cols["dob_day"] = dates.T.copy()
         known = (dates[:, 0] > 0) & (dates[:, 1] > 0) & (dates[:, 2] > 0)
         cols["dob"] = np.where(known, dates[:, 0] * 10000 + dates[:, 1] * 100 + dates[:, 2], -1)
         cols["dob_day_month"] = np.where(known, dates[:, 1] * 100 + dates[:, 2], -1)
         ds.roles.add("birth_date")
     if "sex" in values:
-        cols["sex"] = np.array(_map_distinct(values["sex"], normalize.sex), dtype=np.int8)
+        sexes = distinct(values["sex"])
+        cols["sex"] = sexes.take(np.array([normalize.sex(v) for v in sexes.values], np.int8))
         ds.roles.add("sex")
-    for role in ("nik", "kk"):
+    for role, function in (
+        ("nik", normalize.identity_number_many),
+        ("kk", normalize.identity_number_many),
+        ("phone", normalize.phone_many),
+    ):
         if role in values:
-            cols[role] = np.array(
-                _map_distinct(values[role], normalize.identity_number), dtype=np.int64
-            )
+            numbers = distinct(values[role])
+            cols[role] = numbers.take(function(numbers.array))
             ds.roles.add(role)
     if "nik" in values:
         # A one-digit typo leaves one half of the NIK whole: region + birth day, or the rest.
         nik = cols["nik"]
         cols["nik_head"] = np.where(nik >= 0, nik // 10**8, -1)
         cols["nik_tail"] = np.where(nik >= 0, nik % 10**8, -1)
-    if "phone" in values:
-        cols["phone"] = np.array(_map_distinct(values["phone"], normalize.phone), dtype=np.int64)
-        ds.roles.add("phone")
     if "address" in values:
-        coded("address", _map_distinct(values["address"], normalize.address, parallel=True))
+        addresses = distinct(values["address"])
+        texts = normalize.address_many(addresses.array).to_pylist()
+        cols["address"], strings["address"] = addresses.coded(texts)
         ds.roles.add("address")
     for role in ("parent_name", "birth_place"):
         if role in values:
-            coded(role, _map_distinct(values[role], normalize.text_name, parallel=True))
+            names = distinct(values[role])
+            texts = _map(names.values, normalize.text_name, parallel=True)
+            cols[role], strings[role] = names.coded(texts)
             ds.roles.add(role)
     if "region" in values:
-        raw = [v if isinstance(v, list | tuple) else [v] for v in values["region"]]
-        keys = _map_distinct([tuple(v) for v in raw], lambda v: normalize.region(list(v)))
+        regions = distinct(values["region"])
+        levels = normalize.region_code_many(regions.array)
+        if levels is not None:
+            by_depth = [level.to_pylist() for level in levels]
+        else:
+            keys = [normalize.region(v.split(PARTS)) for v in regions.values]
+            by_depth = [[k[depth] for k in keys] for depth in range(4)]
         for depth, name in enumerate(("province", "regency", "district", "village")):
-            coded(f"region_{name}", [k[depth] for k in keys])
+            cols[f"region_{name}"], strings[f"region_{name}"] = regions.coded(by_depth[depth])
         ds.roles.add("region")
     for position, (name, column) in enumerate((others or {}).items()):
-        coded(f"other_{position}", _map_distinct(column, normalize.other))
+        cells = distinct(column)
+        texts = [normalize.other(v) for v in cells.values]
+        cols[f"other_{position}"], strings[f"other_{position}"] = cells.coded(texts)
         ds.others.append(name)
     return ds

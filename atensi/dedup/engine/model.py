@@ -39,16 +39,21 @@ def gamma_matrix(
     return gamma
 
 
-def patterns(gamma: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Returns the distinct rows of gamma, how often each occurs and each row's pattern."""
-    if len(gamma) == 0:
-        return gamma, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    # Levels are below 16 and there are at most 15 comparisons, so a row fits one int64.
+def pattern_codes(gamma: np.ndarray) -> np.ndarray:
+    """Returns one int64 per row of gamma (levels are below 16, at most 15 comparisons)."""
     code = np.zeros(len(gamma), dtype=np.int64)
     for k in range(gamma.shape[1]):
         code = code * np.int64(16) + gamma[:, k]
+    return code
+
+
+def patterns(gamma: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Returns the distinct rows of gamma (in the order of their codes), how often each occurs
+    and each row's pattern."""
+    if len(gamma) == 0:
+        return gamma, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     _unique, first, inverse, counts = np.unique(
-        code, return_index=True, return_inverse=True, return_counts=True
+        pattern_codes(gamma), return_index=True, return_inverse=True, return_counts=True
     )
     return gamma[first], counts, inverse
 
@@ -128,6 +133,13 @@ class TermFrequencies:
     column: str
     share: np.ndarray  # share[code]
     floor: float
+    # For a column of numbers rather than codes (dates as yyyymmdd): its sorted distinct values,
+    # whose positions are the codes.
+    values: np.ndarray | None = None
+
+    def codes(self, ds: Dataset, rows: np.ndarray) -> np.ndarray:
+        found = ds.columns[self.column][rows]
+        return found if self.values is None else np.searchsorted(self.values, found)
 
 
 @dataclass
@@ -165,8 +177,8 @@ class Model:
             rows = np.flatnonzero(at_level)
             if not len(rows):
                 continue
-            codes_a = _tf_codes(ds, tf.column, i[rows])
-            codes_b = _tf_codes(ds, tf.column, j[rows])
+            codes_a = tf.codes(ds, i[rows])
+            codes_b = tf.codes(ds, j[rows])
             share = np.maximum(np.maximum(tf.share[codes_a], tf.share[codes_b]), tf.floor)
             level_u = self.u[k][gamma[rows, k]]
             adjust[rows, k] = np.log2(level_u / share)
@@ -226,13 +238,6 @@ class Model:
         }
 
 
-def _tf_codes(ds: Dataset, column: str, rows: np.ndarray) -> np.ndarray:
-    values = ds.columns[column][rows]
-    if column == "dob":
-        return np.searchsorted(ds.strings["dob_values"], values)
-    return values
-
-
 def term_frequencies(ds: Dataset, comparisons: list[Comparison]) -> dict[str, TermFrequencies]:
     """Returns the share of records holding each value, for the comparisons that adjust by it."""
     result = {}
@@ -241,17 +246,17 @@ def term_frequencies(ds: Dataset, comparisons: list[Comparison]) -> dict[str, Te
         if column is None or column not in ds.columns:
             continue
         values = ds.columns[column]
+        distinct = None
         if column == "dob":
             # Dates are numbers (yyyymmdd), not codes: code them by their sorted distinct values.
             known = values[values > 0]
             distinct, counts = np.unique(known, return_counts=True)
-            ds.strings["dob_values"] = distinct
         else:
             known = values[values >= 0]
             counts = np.bincount(known, minlength=len(ds.strings[column]))
         total = max(len(known), 1)
         share = np.append(counts / total, 1.0)  # a code never seen (-1 → last) counts as common
-        result[comparison.name] = TermFrequencies(column, share, floor=1.0 / total)
+        result[comparison.name] = TermFrequencies(column, share, 1.0 / total, distinct)
     return result
 
 

@@ -9,6 +9,7 @@ import numpy as np
 from atensi.dedup.engine.blocking import (
     BlockingRule,
     CandidatePairs,
+    RuleCount,
     candidate_pairs,
     default_rules,
 )
@@ -22,6 +23,7 @@ from atensi.dedup.engine.model import (
     expectation_maximisation,
     expected_f1_threshold,
     gamma_matrix,
+    pattern_codes,
     patterns,
     probability,
     random_pairs,
@@ -84,16 +86,107 @@ def estimate_u(
 ) -> list[np.ndarray]:
     """Returns u per comparison level from random pairs (almost all of them non-matches)."""
     i, j = random_pairs(ds.n, max_pairs, seed)
-    gamma = gamma_matrix(comparisons, ds, i, j)
+    return u_from_tallies(
+        comparisons, level_tallies(comparisons, gamma_matrix(comparisons, ds, i, j))
+    )
+
+
+def level_tallies(comparisons: list[Comparison], gamma: np.ndarray) -> list[np.ndarray]:
+    """Returns how many pairs reached each level, per comparison."""
+    return [
+        np.bincount(gamma[:, k], minlength=c.n_levels).astype(np.float64)
+        for k, c in enumerate(comparisons)
+    ]
+
+
+def u_from_tallies(comparisons: list[Comparison], tallies: list[np.ndarray]) -> list[np.ndarray]:
+    """Returns u per comparison level from the level tallies of random pairs."""
     u = []
-    for k, comparison in enumerate(comparisons):
-        tally = np.bincount(gamma[:, k], minlength=comparison.n_levels).astype(np.float64)
+    for tally in tallies:
+        tally = tally.copy()
         tally[NULL] = 0.0
         tally[1:] += U_PSEUDO_COUNT
         share = tally / tally.sum()
         share[NULL] = 1.0  # never used: the null level has weight 0
         u.append(share)
     return u
+
+
+def trained_comparisons(comparisons: list[Comparison], rule: BlockingRule) -> list[int]:
+    """Returns the comparisons a rule's pairs train: those on fields the rule did not block on."""
+    return [k for k, c in enumerate(comparisons) if not (c.roles & rule.roles)]
+
+
+@dataclass
+class RuleTraining:
+    """What EM found on one blocking rule's pairs."""
+
+    used: list[int]  # comparisons trained
+    codes: np.ndarray  # sorted pattern codes (see patterns) of the rule's pairs
+    posterior: np.ndarray  # match posterior per pattern
+    m: list[np.ndarray]
+    expected: float  # expected matches among the rule's pairs
+    summary: dict
+
+
+def train_rule(
+    comparisons: list[Comparison],
+    count: RuleCount,
+    used: list[int],
+    distinct: np.ndarray,
+    counts: np.ndarray,
+    u: list[np.ndarray],
+) -> RuleTraining:
+    """Runs EM on one rule's distinct patterns (over the comparisons in used)."""
+    m, lam, posterior, iterations = expectation_maximisation(distinct, counts, [u[k] for k in used])
+    expected = float((posterior * counts).sum())
+    return RuleTraining(
+        used=used,
+        codes=pattern_codes(distinct),
+        posterior=posterior,
+        m=m,
+        expected=expected,
+        summary={
+            "rule": count.rule.name,
+            "pairs": int(counts.sum()),
+            "pairs_uncapped": count.pairs_uncapped,
+            "max_block": count.max_block,
+            "records_left_out": count.records_left_out,
+            "lambda_in_block": round(lam, 6),
+            "expected_matches": round(expected, 1),
+            "em_iterations": iterations,
+            "trained": [comparisons[k].name for k in used],
+        },
+    )
+
+
+def combine_m(comparisons: list[Comparison], trainings: list[RuleTraining]) -> list[np.ndarray]:
+    """Returns m per comparison: the rules' m averaged, weighted by the matches each expected."""
+    sums = [np.zeros(c.n_levels) for c in comparisons]
+    weights = np.zeros(len(comparisons))
+    for training in trainings:
+        for position, k in enumerate(training.used):
+            sums[k] += training.expected * training.m[position]
+            weights[k] += training.expected
+    return [
+        sums[k] / weights[k] if weights[k] > 0 else _initial_m(c.n_levels)
+        for k, c in enumerate(comparisons)
+    ]
+
+
+def pair_posterior(
+    gamma: np.ndarray, rules: np.ndarray, trainings: list[RuleTraining | None]
+) -> np.ndarray:
+    """Returns each pair's match posterior: the highest any rule that made it gives its pattern."""
+    posterior = np.zeros(len(gamma))
+    for position, training in enumerate(trainings):
+        if training is None:
+            continue
+        rows = np.flatnonzero(rules[position])
+        codes = pattern_codes(gamma[np.ix_(rows, training.used)])
+        found = training.posterior[np.searchsorted(training.codes, codes)]
+        np.maximum.at(posterior, rows, found)
+    return posterior
 
 
 def estimate_m(
@@ -107,44 +200,58 @@ def estimate_m(
     Each rule's pairs train only the comparisons the rule did not block on; a comparison's m is
     the average of the rules that trained it, weighted by the matches each expected.
     """
-    k_count = len(comparisons)
-    sums = [np.zeros(c.n_levels) for c in comparisons]
-    weights = np.zeros(k_count)
-    posterior = np.zeros(len(gamma))
-    summary = []
+    trainings: list[RuleTraining | None] = []
     for position, count in enumerate(pairs.counts):
         rows = np.flatnonzero(pairs.rules[position])
-        used = [k for k, c in enumerate(comparisons) if not (c.roles & count.rule.roles)]
+        used = trained_comparisons(comparisons, count.rule)
         if not len(rows) or not used:
+            trainings.append(None)
             continue
-        distinct, counts, inverse = patterns(gamma[np.ix_(rows, used)])
-        m, lam, pattern_posterior, iterations = expectation_maximisation(
-            distinct, counts, [u[k] for k in used]
-        )
-        row_posterior = pattern_posterior[inverse]
-        np.maximum.at(posterior, rows, row_posterior)
-        expected = float(row_posterior.sum())
-        for position_in_used, k in enumerate(used):
-            sums[k] += expected * m[position_in_used]
-            weights[k] += expected
-        summary.append(
-            {
-                "rule": count.rule.name,
-                "pairs": int(len(rows)),
-                "pairs_uncapped": count.pairs_uncapped,
-                "max_block": count.max_block,
-                "records_left_out": count.records_left_out,
-                "lambda_in_block": round(lam, 6),
-                "expected_matches": round(expected, 1),
-                "em_iterations": iterations,
-                "trained": [comparisons[k].name for k in used],
-            }
-        )
-    m_final = [
-        sums[k] / weights[k] if weights[k] > 0 else _initial_m(c.n_levels)
-        for k, c in enumerate(comparisons)
-    ]
-    return m_final, posterior, summary
+        distinct, counts, _inverse = patterns(gamma[np.ix_(rows, used)])
+        trainings.append(train_rule(comparisons, count, used, distinct, counts, u))
+    done = [t for t in trainings if t is not None]
+    posterior = pair_posterior(gamma, pairs.rules, trainings)
+    return combine_m(comparisons, done), posterior, [t.summary for t in done]
+
+
+def finish_model(
+    ds: Dataset,
+    comparisons: list[Comparison],
+    m: list[np.ndarray],
+    u: list[np.ndarray],
+    expected_matching_pairs: float,
+    summary: list[dict],
+) -> Model:
+    """Returns the model: λ from the matches the EM runs expected among all pairs of records."""
+    all_pairs = max(ds.n * (ds.n - 1) / 2, 1.0)
+    lam = float(np.clip(expected_matching_pairs / all_pairs, 1e-12, 0.5))
+    return Model(
+        comparisons=comparisons,
+        m=m,
+        u=u,
+        lam=lam,
+        tf=term_frequencies(ds, comparisons),
+        training={
+            "rules": summary,
+            "expected_matching_pairs": round(float(expected_matching_pairs), 1),
+        },
+    )
+
+
+class Stopwatch:
+    """Times the stages of a run and tells the progress callback as each one ends."""
+
+    def __init__(self, progress: Progress | None = None):
+        self.progress = progress
+        self.timings: dict[str, float] = {}
+        self.started = time.perf_counter()
+
+    def stage(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings[name] = round(now - self.started, 3)
+        self.started = now
+        if self.progress:
+            self.progress(name, len(self.timings), len(STAGES))
 
 
 def deduplicate(
@@ -152,45 +259,24 @@ def deduplicate(
 ) -> LinkResult:
     """Returns the scored candidate pairs of a dataset with the model trained on it."""
     settings = settings or Settings()
-    timings: dict[str, float] = {}
-    step = 0
-
-    def stage(name: str, started: float) -> float:
-        nonlocal step
-        now = time.perf_counter()
-        timings[name] = round(now - started, 3)
-        step += 1
-        if progress:
-            progress(name, step, len(STAGES))
-        return now
-
-    t = time.perf_counter()
+    watch = Stopwatch(progress)
     comparisons = comparisons_for(ds)
     rules = settings.rules if settings.rules is not None else default_rules(ds)
     pairs = candidate_pairs(
         ds, rules, pairs_per_record=settings.pairs_per_record, max_block=settings.max_block
     )
-    t = stage("blocking", t)
+    watch.stage("blocking")
     gamma = gamma_matrix(comparisons, ds, pairs.i, pairs.j)
-    t = stage("comparing", t)
+    watch.stage("comparing")
     u = estimate_u(comparisons, ds, settings.u_pairs, settings.seed)
-    t = stage("u from random pairs", t)
+    watch.stage("u from random pairs")
     m, posterior, summary = estimate_m(comparisons, gamma, pairs, u)
-    all_pairs = max(ds.n * (ds.n - 1) / 2, 1.0)
-    lam = float(np.clip(posterior.sum() / all_pairs, 1e-12, 0.5))
-    model = Model(
-        comparisons=comparisons,
-        m=m,
-        u=u,
-        lam=lam,
-        tf=term_frequencies(ds, comparisons),
-        training={"rules": summary, "expected_matching_pairs": round(float(posterior.sum()), 1)},
-    )
-    t = stage("m by EM", t)
+    model = finish_model(ds, comparisons, m, u, float(posterior.sum()), summary)
+    watch.stage("m by EM")
     weight = model.score(ds, gamma, pairs.i, pairs.j)
     p = probability(weight)
     threshold = expected_f1_threshold(p)
-    stage("scoring", t)
+    watch.stage("scoring")
     return LinkResult(
         dataset=ds,
         model=model,
@@ -199,7 +285,7 @@ def deduplicate(
         match_weight=weight,
         probability=p,
         threshold=threshold,
-        timings=timings,
+        timings=watch.timings,
     )
 
 
