@@ -239,6 +239,11 @@ FROM cases_servicedelivery s JOIN cases_case c ON c.id = s.case_id
 JOIN bench_workers w ON w.id = s.provider_id
 GROUP BY 1, 2, 3, 4, 5;
 
+INSERT INTO workforce_servicetallymonth (month, worker_id, unit_id, target_group, approach,
+    services)
+SELECT date_trunc('month', day)::date, worker_id, unit_id, target_group, approach, sum(services)
+FROM workforce_servicetally GROUP BY 1, 2, 3, 4, 5;
+
 INSERT INTO cases_aftercarevisit (scheduled_for, done_at, notes, case_id, visited_by_id)
 SELECT v.day,
        CASE WHEN b.n = 7 OR ((v.day + 14) < now()::date AND random() < 0.7)
@@ -381,6 +386,11 @@ def ensure(scale: Scale, *, rebuild: bool = False) -> dict:
             c.execute(f'CREATE DATABASE "{scale.database}"')
     _django(url)
     info = {"database": scale.database, "url": url, "built_now": not reuse, "build_s": None}
+    if reuse:
+        # Migrations added since the build (indexes, derived tables) apply to the data set too.
+        from django.core.management import call_command
+
+        call_command("migrate", interactive=False, verbosity=0)
     if not reuse:
         print(
             f"building {scale.database}: {scale.cases:,} cases, {scale.services:,} services,"

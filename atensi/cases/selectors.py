@@ -139,8 +139,10 @@ def cases_filter(
         if value not in (None, ""):
             cases = cases.filter(**{lookup: value})
     if overdue is not None:
-        late = queue_overdue(user).values("pk")
-        cases = cases.filter(pk__in=late) if overdue else cases.exclude(pk__in=late)
+        # The queue's condition on the rows themselves, not a subquery of their ids: the
+        # planner then reads a sentra's open stages through its (unit, stage) index.
+        late = overdue_q()
+        cases = cases.filter(late) if overdue else cases.exclude(late)
     return case_search(cases, user, q or "", limit=search_limit)
 
 
@@ -149,11 +151,19 @@ def _scoped(queryset: QuerySet, user) -> QuerySet:
     return queryset.none() if scope is None else queryset.filter(scope)
 
 
-def case_get(user, pk, *, for_update: bool = False) -> Case:
-    """Returns one case visible to `user`, or raises NotFound (also for cases out of scope)."""
-    cases = cases_visible_to(user).select_related("person", "unit", "pendamping", "supervisor")
+def case_get(user, pk, *, for_update: bool = False, related: bool = True) -> Case:
+    """Returns one case visible to `user`, or raises NotFound (also for cases out of scope).
+
+    With `related` the person, unit and staff come in the same query; writes that only need the
+    case row itself (e.g. recording a service) pass related=False for a cheaper read. A case read
+    `for_update` (under a row lock, for a write) carries `stopped`: whether the person's
+    processing has stopped (see consent_withdrawal), asked in the same query.
+    """
+    cases = cases_visible_to(user)
+    if related:
+        cases = cases.select_related("person", "unit", "pendamping", "supervisor")
     if for_update:
-        cases = cases.select_for_update(of=("self",))
+        cases = cases.select_for_update(of=("self",)).annotate(stopped=processing_stopped())
     try:
         return cases.get(pk=pk)
     except (Case.DoesNotExist, ValueError, TypeError):
@@ -203,9 +213,9 @@ def consent_withdrawal(person_id) -> Consent | None:
     consent, a legal obligation, vital interest, a public task) is still active.
     """
     consents = list(
-        Consent.objects.filter(person_id=person_id).only(
-            "id", "person_id", "basis", "withdrawn_at", "withdrawn_reason", "given_by_name"
-        )
+        Consent.objects.filter(person_id=person_id)
+        .order_by()  # the model's ordering joins the person; the answer does not depend on it
+        .only("id", "person_id", "basis", "withdrawn_at", "withdrawn_reason", "given_by_name")
     )
     if any(c.withdrawn_at is None for c in consents):
         return None
@@ -468,22 +478,33 @@ def _overdue_conditions(targets: TargetTable, now: dt.datetime):
                 yield milestone, condition, hours
 
 
+def overdue_q(*, now: dt.datetime | None = None, targets: TargetTable | None = None) -> Q:
+    """Returns the condition of a case with a milestone past its target and not reached.
+
+    A case no rule covers is never overdue (the condition then matches nothing).
+    """
+    conditions = list(_overdue_conditions(targets or TargetTable(), now or timezone.now()))
+    if not conditions:
+        return Q(pk__in=[])
+    any_overdue = Q()
+    for _milestone, condition, _hours in conditions:
+        any_overdue |= condition
+    return Q(any_overdue, stage__in=MILESTONE_OPEN_STAGES[Milestone.PLAN_APPROVED])
+
+
 def queue_overdue(user, *, now: dt.datetime | None = None) -> QuerySet[Case]:
     """Returns the cases with a milestone past its target and not reached, most overdue first.
 
     Each case carries `overdue_milestone` (the earliest missing one) and `due_at` (its deadline).
     """
     now = now or timezone.now()
-    conditions = list(_overdue_conditions(TargetTable(), now))
+    targets = TargetTable()
+    conditions = list(_overdue_conditions(targets, now))
     if not conditions:
         return Case.objects.none()
-    any_overdue = Q()
-    for _milestone, condition, _hours in conditions:
-        any_overdue |= condition
-    open_stages = MILESTONE_OPEN_STAGES[Milestone.PLAN_APPROVED]
     return (
         cases_visible_to(user)
-        .filter(any_overdue, stage__in=open_stages)
+        .filter(overdue_q(now=now, targets=targets))
         .annotate(
             overdue_milestone=Switch(
                 *(When(condition, then=Value(m)) for m, condition, _h in conditions),

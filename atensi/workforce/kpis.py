@@ -73,7 +73,15 @@ from .holdings import (
     holdings_sync,
     services_held,
 )
-from .models import Absence, AbsenceDay, CaseHolding, MonthlyReport, ServiceTally, SettingKey
+from .models import (
+    Absence,
+    AbsenceDay,
+    CaseHolding,
+    MonthlyReport,
+    ServiceTally,
+    ServiceTallyMonth,
+    SettingKey,
+)
 from .reports import Timeliness, due_after_leave, end_of_day, report_due, timeliness
 from .rules import RuleBook
 from .selectors import assignment_spans, unit_on
@@ -831,16 +839,42 @@ TALLY_PATHS = {
 }
 
 
+def _whole_months(p: Period) -> tuple[dt.date, dt.date] | None:
+    """Returns the first day of the period's first whole month and the last day of its last
+    whole month (None: the period holds no whole month)."""
+    first = p.start if p.start.day == 1 else next_month(p.start)
+    last = p.end if p.end == month_end(p.end) else month_start(p.end) - dt.timedelta(days=1)
+    return (first, last) if first <= last else None
+
+
 def _services_counts(ctx: Context, by, scope, filters) -> Counts:
-    """Services in the period: the tally up to its mark, the services after it counted live."""
+    """Services in the period: the tally up to its mark (the monthly tally for whole months,
+    the daily one for the days around them), the services after the mark counted live."""
     p = ctx.period
     group = [f"g_{d}" for d in by]
     mark = tally_mark()
-    tallied = Facts(ServiceTally.objects.filter(day__gte=p.start, day__lte=p.end), TALLY_PATHS)
+    months = _whole_months(p)
+    tallies = []
+    if months is None:
+        tallies.append(ServiceTally.objects.filter(day__gte=p.start, day__lte=p.end))
+    else:
+        first, last = months
+        tallies.append(ServiceTallyMonth.objects.filter(month__gte=first, month__lte=last))
+        if (first, last) != (p.start, p.end):
+            tallies.append(
+                ServiceTally.objects.filter(
+                    Q(day__gte=p.start, day__lt=first) | Q(day__gt=last, day__lte=p.end)
+                )
+            )
     out = _nested()
-    rows = _grouped(tallied, by, scope, filters).values(*group).annotate(n=Sum("services"))
-    for row in rows:
-        out[tuple(row[g] for g in group)]["service"] += row["n"]
+    for tally in tallies:
+        rows = (
+            _grouped(Facts(tally, TALLY_PATHS), by, scope, filters)
+            .values(*group)
+            .annotate(n=Sum("services"))
+        )
+        for row in rows:
+            out[tuple(row[g] for g in group)]["service"] += row["n"]
     live = _facts_services(ctx)
     live.qs = live.qs.filter(pk__gt=mark)
     for key, counts in _outcome_counts(live, by, scope, filters).items():

@@ -537,6 +537,42 @@ class ServiceTally(models.Model):
         return f"{self.day} {self.worker_id} {self.services}"
 
 
+class ServiceTallyMonth(models.Model):
+    """The service tally summed per calendar month (kept with ServiceTally, in the same writes).
+
+    A year's services-per-case figure reads twelve months of these rows and the daily tally
+    only for a period's partial months at its ends: nationwide a daily tally row stands for
+    about one service, a monthly row for a month of a worker's services in one target group
+    and approach.
+    """
+
+    month = models.DateField()  # the first day of the month
+    worker = models.ForeignKey(
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        "organisation.Unit", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    target_group = models.CharField(max_length=20)
+    approach = models.CharField(max_length=12)
+    services = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["month"], name="tally_month_idx"),
+            models.Index(fields=["unit", "month"], name="tally_month_unit_idx"),
+            models.Index(fields=["worker", "month"], name="tally_month_worker_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.worker_id} {self.services}"
+
+
 # ---------------------------------------------------------------------------------------------
 # Monthly report (laporan bulanan)
 # ---------------------------------------------------------------------------------------------

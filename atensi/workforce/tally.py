@@ -1,4 +1,5 @@
-"""Services per day and holder, kept up to date from the services table (ServiceTally).
+"""Services per day and holder, kept up to date from the services table (ServiceTally), and
+the same per month (ServiceTallyMonth).
 
 A service is never changed once recorded, and the holding it counts for is settled when it is
 recorded (kpis.service_holder), so each service is added to the tally exactly once. The sync
@@ -17,7 +18,7 @@ from django.utils import timezone
 from atensi.cases.models import ServiceDelivery
 
 from .holdings import PART_PATHS, REREAD, holdings_sync, services_held
-from .models import ServiceTally, SyncMark
+from .models import ServiceTally, ServiceTallyMonth, SyncMark
 
 SYNC_NAME = "service_tally"
 BATCH = 50_000
@@ -38,7 +39,8 @@ def tally_sync() -> int:
     # A service is counted for a holding: the holdings must know every case older than the
     # services read here (they are at least REREAD old, so their cases' rows are committed).
     holdings_sync()
-    mark, _created = SyncMark.objects.select_for_update().get_or_create(name=SYNC_NAME)
+    mark, created = SyncMark.objects.select_for_update().get_or_create(name=SYNC_NAME)
+    read_before = mark.last_service_id
     settled_before = timezone.now() - REREAD
     added = 0
     while True:
@@ -75,28 +77,37 @@ def tally_sync() -> int:
         mark.last_service_id = upto
         if len(ids) < BATCH or upto != ids[-1][0]:
             break
-    mark.synced_at = timezone.now()
-    mark.save()
+    if created or mark.last_service_id != read_before:  # else nothing to write
+        mark.synced_at = timezone.now()
+        mark.save()
     return added
 
 
 def _merge(counts: dict[tuple, int]) -> None:
-    """Adds counts to the tally rows of their keys, creating the missing ones."""
+    """Adds counts to the daily and the monthly tally rows of their keys, creating missing ones."""
     if not counts:
         return
-    days = {key[0] for key in counts}
+    months: dict[tuple, int] = defaultdict(int)
+    for (day, *rest), n in counts.items():
+        months[(day.replace(day=1), *rest)] += n
+    _add(ServiceTally, "day", counts)
+    _add(ServiceTallyMonth, "month", months)
+
+
+def _add(model, period_field: str, counts: dict[tuple, int]) -> None:
+    periods = {key[0] for key in counts}
     existing = {
-        (t.day, t.worker_id, t.unit_id, t.target_group, t.approach): t
-        for t in ServiceTally.objects.filter(day__in=days)
+        (getattr(t, period_field), t.worker_id, t.unit_id, t.target_group, t.approach): t
+        for t in model.objects.filter(**{f"{period_field}__in": periods})
     }
     changed, new = [], []
     for key, n in counts.items():
         row = existing.get(key)
         if row is None:
-            day, worker_id, unit_id, group, approach = key
+            period, worker_id, unit_id, group, approach = key
             new.append(
-                ServiceTally(
-                    day=day,
+                model(
+                    **{period_field: period},
                     worker_id=worker_id,
                     unit_id=unit_id,
                     target_group=group,
@@ -107,5 +118,5 @@ def _merge(counts: dict[tuple, int]) -> None:
         else:
             row.services += n
             changed.append(row)
-    ServiceTally.objects.bulk_update(changed, ["services"], batch_size=2000)
-    ServiceTally.objects.bulk_create(new, batch_size=2000)
+    model.objects.bulk_update(changed, ["services"], batch_size=2000)
+    model.objects.bulk_create(new, batch_size=2000)

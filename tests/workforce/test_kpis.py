@@ -306,3 +306,27 @@ def test_services_are_read_from_the_tally_and_fresh_ones_are_counted_live(march,
         rows = kpis.kpi_table(admin_user, MARCH, by=("worker",), now=later)
     assert next(r for r in rows if r.key["worker"] == sri.pk)["services_per_case"].numerator == 3
     assert sum(t.services for t in tallied.all()) == 3  # now in the tally, counted once
+
+
+def test_services_over_whole_months_and_the_days_around_them_count_each_service_once(
+    march, admin_user
+):
+    """The monthly tally serves whole months, the daily one the partial months at the ends."""
+    sri = march["sri"]
+    with at(NOW):
+        tally_sync()
+
+    def services(start, end):
+        period = kpis.Period(start, end)
+        with at(NOW):
+            rows = kpis.kpi_table(admin_user, period, by=("worker",), now=NOW)
+        row = next((r for r in rows if r.key["worker"] == sri.pk), None)
+        return row["services_per_case"].numerator if row else 0
+
+    # Sri's services: 21 and 25 March.
+    assert services(dt.date(2026, 3, 1), dt.date(2026, 3, 31)) == 2  # one whole month
+    assert services(dt.date(2026, 2, 1), dt.date(2026, 4, 30)) == 2  # three whole months
+    assert services(dt.date(2026, 2, 20), dt.date(2026, 4, 5)) == 2  # days around March
+    assert services(dt.date(2026, 3, 22), dt.date(2026, 4, 30)) == 1  # partial March, April
+    assert services(dt.date(2026, 2, 1), dt.date(2026, 3, 21)) == 1  # February, partial March
+    assert services(dt.date(2026, 3, 22), dt.date(2026, 3, 24)) == 0  # days only
