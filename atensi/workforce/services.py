@@ -643,6 +643,29 @@ def _report_event(report: MonthlyReport, actor, action: str, status_from: str, c
     )
 
 
+def _report_changed(
+    report: MonthlyReport,
+    actor,
+    before: dict,
+    *,
+    event: str = "",
+    status_from: str = "",
+    comment: str = "",
+) -> MonthlyReport:
+    """Saves a changed report under a new version, records its event (if any) and audits it."""
+    report.version += 1
+    report.save()
+    if event:
+        _report_event(report, actor, event, status_from, comment)
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=report,
+        changes=diff(before, snapshot(report, REPORT_AUDITED)),
+    )
+    return report
+
+
 def _own_report(actor, report: MonthlyReport, expected_version: int | None) -> MonthlyReport:
     report = report_get(actor, report.pk, for_update=True)
     if report.worker_id != actor.pk or not can_file_monthly_report(actor):
@@ -720,15 +743,7 @@ def report_narrative_save(
     _editable(report)
     before = snapshot(report, REPORT_AUDITED)
     report.narrative = narrative.strip()
-    report.version += 1
-    report.save()
-    audit_record(
-        actor=actor,
-        action="update",
-        obj=report,
-        changes=diff(before, snapshot(report, REPORT_AUDITED)),
-    )
-    return report
+    return _report_changed(report, actor, before)
 
 
 @transaction.atomic
@@ -755,16 +770,9 @@ def report_submit(
     report.figures, report.figures_at = report_figures(report.worker, report.month), now
     report.status, report.submitted_at = ReportStatus.SUBMITTED, now
     report.first_submitted_at = report.first_submitted_at or now
-    report.version += 1
-    report.save()
-    _report_event(report, actor, ReportAction.SUBMITTED, status_from)
-    audit_record(
-        actor=actor,
-        action="update",
-        obj=report,
-        changes=diff(before, snapshot(report, REPORT_AUDITED)),
+    return _report_changed(
+        report, actor, before, event=ReportAction.SUBMITTED, status_from=status_from
     )
-    return report
 
 
 @transaction.atomic
@@ -790,19 +798,11 @@ def report_decide(
     report.status = ReportStatus.APPROVED if approve else ReportStatus.RETURNED
     report.decided_by, report.decided_at = actor, timezone.now()
     report.decision_comment = comment.strip()
-    report.version += 1
-    report.save()
-    _report_event(
+    return _report_changed(
         report,
         actor,
-        ReportAction.APPROVED if approve else ReportAction.RETURNED,
-        ReportStatus.SUBMITTED,
-        comment.strip(),
+        before,
+        event=ReportAction.APPROVED if approve else ReportAction.RETURNED,
+        status_from=ReportStatus.SUBMITTED,
+        comment=comment.strip(),
     )
-    audit_record(
-        actor=actor,
-        action="update",
-        obj=report,
-        changes=diff(before, snapshot(report, REPORT_AUDITED)),
-    )
-    return report
