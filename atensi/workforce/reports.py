@@ -72,8 +72,9 @@ def report_figures(worker: User, month: dt.date, *, rules: RuleBook | None = Non
     last_day = month_end(month)
     per_case: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(WORK_KINDS, 0))
 
-    def add(kind: str, rows):
-        for case_id, n in rows:
+    def add(kind: str, records):
+        """Counts `records` (a queryset with a case_id) per case under `kind`."""
+        for case_id, n in records.order_by().values_list("case_id").annotate(n=Count("id")):
             per_case[case_id][kind] += n
 
     notes = CaseNote.objects.filter(author=worker, happened_at__gte=start, happened_at__lt=end)
@@ -81,41 +82,27 @@ def report_figures(worker: User, month: dt.date, *, rules: RuleBook | None = Non
         per_case[case_id]["contacts" if kind == NoteKind.CONTACT else "notes"] += n
     add(
         "assessments",
-        Assessment.objects.filter(assessor=worker, completed_at__gte=start, completed_at__lt=end)
-        .order_by()
-        .values_list("case_id")
-        .annotate(n=Count("id")),
+        Assessment.objects.filter(assessor=worker, completed_at__gte=start, completed_at__lt=end),
     )
     add(
         "plans",
-        Plan.objects.filter(created_by=worker, created_at__gte=start, created_at__lt=end)
-        .order_by()
-        .values_list("case_id")
-        .annotate(n=Count("id")),
+        Plan.objects.filter(created_by=worker, created_at__gte=start, created_at__lt=end),
     )
     add(
         "services",
-        ServiceDelivery.objects.filter(Q(provider=worker) | Q(recorded_by=worker))
-        .filter(delivered_on__gte=month, delivered_on__lte=last_day)
-        .order_by()
-        .values_list("case_id")
-        .annotate(n=Count("id")),
+        ServiceDelivery.objects.filter(Q(provider=worker) | Q(recorded_by=worker)).filter(
+            delivered_on__gte=month, delivered_on__lte=last_day
+        ),
     )
     add(
         "aftercare_visits",
-        AftercareVisit.objects.filter(visited_by=worker, done_at__gte=start, done_at__lt=end)
-        .order_by()
-        .values_list("case_id")
-        .annotate(n=Count("id")),
+        AftercareVisit.objects.filter(visited_by=worker, done_at__gte=start, done_at__lt=end),
     )
     add(
         "terminations",
         CaseEvent.objects.filter(
             actor=worker, kind="stage", stage_to=Stage.TERMINATION, at__gte=start, at__lt=end
-        )
-        .order_by()
-        .values_list("case_id")
-        .annotate(n=Count("id")),
+        ),
     )
     cases = {
         c.pk: c
