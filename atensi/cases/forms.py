@@ -103,6 +103,22 @@ SUPERVISOR_ROLES = (Role.SUPERVISOR, Role.HEAD)
 RESPONSIBLE_ROLES = (Role.PENDAMPING, Role.SUPERVISOR, Role.HEAD)
 
 
+def _add_staff_fields(form: forms.Form, unit, *, empty_label: str) -> None:
+    """Adds the optional pendamping and supervisor pickers over `unit`'s eligible staff."""
+    form.fields["pendamping"] = StaffChoiceField(
+        label=_("Pendamping"),
+        queryset=sentra_staff(unit, PENDAMPING_ROLES),
+        required=False,
+        empty_label=empty_label,
+    )
+    form.fields["supervisor"] = StaffChoiceField(
+        label=_("Supervisor"),
+        queryset=sentra_staff(unit, SUPERVISOR_ROLES),
+        required=False,
+        empty_label=empty_label,
+    )
+
+
 class RupiahField(forms.CharField):
     """Whole Rupiah as typed in Indonesia: "150000", "150.000" or "Rp 150.000" → 150000."""
 
@@ -234,18 +250,7 @@ class CaseOpenForm(forms.Form):
             self.fields["unit"] = forms.ModelChoiceField(
                 label=_("Sentra yang menangani"), queryset=units, required=False
             )
-        self.fields["pendamping"] = StaffChoiceField(
-            label=_("Pendamping"),
-            queryset=sentra_staff(staff_unit, PENDAMPING_ROLES),
-            required=False,
-            empty_label=_("(belum ditetapkan)"),
-        )
-        self.fields["supervisor"] = StaffChoiceField(
-            label=_("Supervisor"),
-            queryset=sentra_staff(staff_unit, SUPERVISOR_ROLES),
-            required=False,
-            empty_label=_("(belum ditetapkan)"),
-        )
+        _add_staff_fields(self, staff_unit, empty_label=_("(belum ditetapkan)"))
 
     def case_values(self) -> dict[str, Any]:
         """Returns the parsed values as keyword arguments for services.case_open."""
@@ -285,18 +290,7 @@ class TransitionForm(VersionedForm):
 class AssignForm(VersionedForm):
     def __init__(self, *args, unit=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["pendamping"] = StaffChoiceField(
-            label=_("Pendamping"),
-            queryset=sentra_staff(unit, PENDAMPING_ROLES),
-            required=False,
-            empty_label=_("(tidak diubah)"),
-        )
-        self.fields["supervisor"] = StaffChoiceField(
-            label=_("Supervisor"),
-            queryset=sentra_staff(unit, SUPERVISOR_ROLES),
-            required=False,
-            empty_label=_("(tidak diubah)"),
-        )
+        _add_staff_fields(self, unit, empty_label=_("(tidak diubah)"))
 
 
 class ContactForm(VersionedForm):
