@@ -73,6 +73,8 @@ class MergeForm(forms.Form):
     )
 
     def __init__(self, *args, pair=None, **kwargs):
+        # Its own ids: the decision form on the same page has a `reason` field too.
+        kwargs.setdefault("auto_id", "merge_%s")
         super().__init__(*args, **kwargs)
         self.fields["survivor"].choices = [
             (p.pk, f"{p.full_name} ({p.registry_id}, {p.unit.name})")
