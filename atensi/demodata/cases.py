@@ -157,13 +157,18 @@ class _Life:
         self.steps.append(Step(t, stage, action, args))
 
 
-def case_life(rng: random.Random, *, urgency: str, approach: str, ending: str) -> list[Step]:
-    """Returns every step of a case from referral to closing (offsets from the referral's day)."""
+def case_life(
+    rng: random.Random, *, urgency: str, approach: str, ending: str, late: bool = False
+) -> list[Step]:
+    """Returns every step of a case from referral to closing (offsets from the referral's day).
+
+    `late`: the first contact and the first aftercare visit come late, whatever the draw.
+    """
     emergency = urgency == Urgency.EMERGENCY
     start = dt.timedelta(hours=rng.uniform(0, 23.5) if emergency else rng.uniform(7.5, 15.5))
     life = _Life(rng, start)
-    usual, late = CONTACT_HOURS[urgency]
-    low, high = late if rng.random() < 0.15 else usual
+    usual, slow = CONTACT_HOURS[urgency]
+    low, high = slow if rng.random() < 0.15 or late else usual
     life.add(life.hours(low, high), Stage.INTAKE, "contact", office=not emergency)
     admitted = False
     if approach == Approach.RESIDENTIAL and emergency:
@@ -222,7 +227,9 @@ def case_life(rng: random.Random, *, urgency: str, approach: str, ending: str) -
     life.add(life.days(1, 3), Stage.AFTERCARE, "move", target=Stage.AFTERCARE)
     for number, days in enumerate(AFTERCARE_VISIT_DAYS):
         # on schedule within a few days, or (one visit in five) a week or more late
-        delay = life.days(8, 20) if rng.random() < 0.2 else life.days(-3, 4)
+        delay = (
+            life.days(8, 20) if rng.random() < 0.2 or (late and not number) else life.days(-3, 4)
+        )
         due = ended - ended % dt.timedelta(days=1) + dt.timedelta(days=days)
         life.t = max(life.t, due + delay - dt.timedelta(minutes=5))
         life.add(dt.timedelta(0), Stage.AFTERCARE, "visit", number=number)
@@ -236,11 +243,34 @@ def _leave(life: _Life, admitted: bool) -> None:
         life.add(life.hours(2, 48), Stage.TERMINATION, "discharge")
 
 
+def reopened_life(rng: random.Random, *, urgency: str) -> list[Step]:
+    """Returns the steps of a case closed once and reopened weeks later for a new assessment."""
+    first = case_life(
+        rng, urgency=urgency, approach=Approach.COMMUNITY, ending=TerminationReason.GOALS_MET
+    )
+    again = case_life(
+        rng, urgency=urgency, approach=Approach.COMMUNITY, ending=TerminationReason.GOALS_MET
+    )
+    reopened = first[-1].offset + dt.timedelta(days=rng.uniform(20, 90))
+    reopened -= reopened % dt.timedelta(days=1) - dt.timedelta(hours=rng.uniform(8, 15))
+    start = next(i for i, s in enumerate(again) if s.stage == Stage.ASSESSMENT)
+    shift = reopened - again[start].offset
+    return [
+        *first,
+        Step(reopened, Stage.ASSESSMENT, "reopen"),
+        *(Step(s.offset + shift, s.stage, s.action, s.args) for s in again[start + 1 :]),
+    ]
+
+
 def _cut(rng: random.Random, steps: list[Step], target: str) -> dt.timedelta:
-    """Returns a moment inside the target stage (for closed cases: the closing step)."""
-    first = next(i for i, s in enumerate(steps) if s.stage == target)
+    """Returns a moment inside the (last) stay in the target stage; for closed cases its closing."""
     if target == Stage.CLOSED:
-        return steps[first].offset
+        return next(s.offset for s in steps if s.stage == target)
+    first = max(
+        i
+        for i, s in enumerate(steps)
+        if s.stage == target and (i == 0 or steps[i - 1].stage != target)
+    )
     following = next((s for s in steps[first:] if s.stage != target), None)
     end = following.offset if following else steps[first].offset + dt.timedelta(days=14)
     start = steps[first].offset
@@ -255,7 +285,7 @@ def case_plans(
     plans = []
     for position, code in enumerate(unit_codes):
         ring_next = unit_codes[(position + 1) % len(unit_codes)] if len(unit_codes) > 1 else None
-        moved = set()
+        moved, seen = set(), set()
         for index, target in enumerate(stage_quota(per_sentra)):
             rng = random.Random(f"{seed}:case:{code}:{index}")
             transfer_to = None
@@ -266,17 +296,29 @@ def case_plans(
             approach = Approach.FAMILY if transfer_to else _pick(rng, APPROACH_WEIGHTS)
             ending = _pick(rng, ENDING_WEIGHTS)
             if ending == "early":
-                late = target in (Stage.TERMINATION, Stage.CLOSED) and not transfer_to
-                ending = rng.choice(EARLY_ENDINGS) if late else TerminationReason.GOALS_MET
+                ends_early = target in (Stage.TERMINATION, Stage.CLOSED) and not transfer_to
+                ending = rng.choice(EARLY_ENDINGS) if ends_early else TerminationReason.GOALS_MET
             if target == Stage.AFTERCARE or (transfer_to and target == Stage.CLOSED):
                 ending = TerminationReason.GOALS_MET
-            steps = case_life(rng, urgency=urgency, approach=approach, ending=ending)
+            # the first case of some stages shows what a queue must bring to light
+            first = target not in seen and not transfer_to
+            seen.add(target)
+            if target == Stage.ASSESSMENT and first:  # a case back after its closing
+                approach = Approach.COMMUNITY
+                steps = reopened_life(rng, urgency=urgency)
+            else:
+                late = first and target in (Stage.INTAKE, Stage.AFTERCARE)
+                steps = case_life(rng, urgency=urgency, approach=approach, ending=ending, late=late)
             if target not in {s.stage for s in steps}:  # an early ending skips the middle stages
                 ending = TerminationReason.GOALS_MET
                 steps = case_life(rng, urgency=urgency, approach=approach, ending=ending)
             if transfer_to:
                 steps = _with_transfer(rng, steps)
             cut = _cut(rng, steps, target)
+            if first and target == Stage.INTAKE:  # still no contact, past the target time
+                cut = next(s.offset for s in steps if s.action == "contact") - dt.timedelta(hours=1)
+            if first and target == Stage.AFTERCARE:  # a visit a week past its date, not done
+                cut = next(s.offset for s in steps if s.action == "visit") - dt.timedelta(days=1)
             if target == Stage.CLOSED:
                 spare = max(HISTORY_DAYS - cut.days - 1, 1)
                 day0 = today - dt.timedelta(days=cut.days + 1 + rng.randrange(spare))
@@ -477,6 +519,12 @@ class CaseStory:
         self.case = case_services.case_transition(
             actor=self.pendamping, case=self.case, target=target
         )
+
+    def _reopen(self) -> None:
+        self.case = case_services.case_reopen(
+            actor=self.team.supervisor, case=self.case, reason=self.rng.choice(texts.REOPEN_REASONS)
+        )
+        self.level = max(self.level - self.rng.uniform(0.2, 0.35), 0)
 
     def _close(self) -> None:
         self.case = case_services.case_transition(

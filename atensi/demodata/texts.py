@@ -235,3 +235,7 @@ CLOSE_NOTES = (
     "Bimbingan lanjut selesai, kasus ditutup.",
     "Tidak ada tindak lanjut lagi; berkas diarsipkan.",
 )
+REOPEN_REASONS = (
+    "Keluarga melapor kondisi memburuk lagi setelah bimbingan lanjut selesai; perlu asesmen ulang.",
+    "Rujukan baru dari dinas sosial untuk penerima manfaat yang sama; kebutuhan berubah.",
+)
