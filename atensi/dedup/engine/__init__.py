@@ -1,4 +1,4 @@
-"""The matching engine: plain Python with numpy, DuckDB and rapidfuzz, no Django.
+"""The matching engine: plain Python with numpy, pyarrow and rapidfuzz, no Django.
 
 ds = build_dataset(ids, {"name": names, "birth_date": dates, "nik": niks})
 result = deduplicate(ds)

@@ -2,14 +2,14 @@
 
 Comparing every pair of a million records is 5·10¹¹ comparisons; blocking rules keep only pairs
 that share a key (same NIK; same name sound and birth year; ...). DOMAIN.md §8: a rule on a common
-value explodes (full name alone gave 793M pairs), so the pairs of every rule are counted in DuckDB
-before any is generated, and a rule whose count passes the budget has its largest blocks left out
-(halving the block size allowed) until it fits. The joins run in DuckDB on integer columns.
+value explodes (full name alone gave 793M pairs), so the pairs of every rule are counted before any
+is generated, and a rule whose count passes the budget has its largest blocks left out
+(halving the block size allowed) until it fits. Blocks are runs of equal keys after one sort
+of the integer key columns (numpy); their pairs are generated without a join.
 """
 
 from dataclasses import dataclass
 
-import duckdb
 import numpy as np
 
 from atensi.dedup.engine.dataset import Dataset
@@ -100,21 +100,50 @@ class RuleCount:
     records_left_out: int
 
 
+_LIMIT = np.iinfo(np.int64).max // 2
+
+
+def block_keys(ds: Dataset, rule: BlockingRule) -> tuple[np.ndarray, np.ndarray]:
+    """Returns the records a rule can block, sorted by their key, and one int64 key per record.
+
+    Within a block the records stay in ascending order, so each pair comes out as i < j.
+    """
+    table = key_columns(ds, rule)
+    rows = table["rid"].astype(np.int64)
+    key = np.zeros(len(rows), dtype=np.int64)
+    span = 1
+    for position in range(len(rule.columns)):
+        column = table[f"k{position}"]
+        top = int(column.max()) + 1 if len(column) else 1
+        if span * top >= _LIMIT:  # too wide to combine as they are: dense codes first
+            distinct, column = np.unique(column, return_inverse=True)
+            top = max(len(distinct), 1)
+        key = key * np.int64(top) + column
+        span *= top
+    n = max(ds.n, 1)
+    if span * n < _LIMIT:  # one sort of key and record together
+        combined = np.sort(key * np.int64(n) + rows)
+        return combined % n, combined // n
+    order = np.argsort(key, kind="stable")
+    return rows[order], key[order]
+
+
+def _blocks(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Returns the start and size of each run of equal keys (key sorted)."""
+    if not len(key):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    return starts, np.diff(np.r_[starts, len(key)])
+
+
 def count_pairs(
-    con: duckdb.DuckDBPyConnection,
-    ds: Dataset,
-    rule: BlockingRule,
-    budget: int,
-    max_block: int,
+    ds: Dataset, rule: BlockingRule, budget: int, max_block: int, keys=None
 ) -> RuleCount:
     """Counts the pairs a rule makes and the block size that keeps them within budget."""
-    keys_table = key_columns(ds, rule)  # noqa: F841 (read by DuckDB's replacement scan)
-    keys = ", ".join(f"k{p}" for p in range(len(rule.columns)))
-    sizes = con.execute(
-        f"SELECT c, count(*) FROM (SELECT count(*) AS c FROM keys_table GROUP BY {keys}) "
-        "WHERE c > 1 GROUP BY c ORDER BY c"
-    ).fetchnumpy()
-    return capped(rule, sizes["c"], sizes["count_star()"], budget, max_block)
+    _rows, key = keys if keys is not None else block_keys(ds, rule)
+    _starts, sizes = _blocks(key)
+    size, blocks = np.unique(sizes[sizes > 1], return_counts=True)
+    return capped(rule, size, blocks, budget, max_block)
 
 
 def capped(
@@ -144,23 +173,6 @@ def capped(
     )
 
 
-def block_pairs(
-    con: duckdb.DuckDBPyConnection, ds: Dataset, count: RuleCount
-) -> tuple[np.ndarray, np.ndarray]:
-    """Returns the pairs (i < j) of one rule, blocks larger than its allowed size left out."""
-    keys_table = key_columns(ds, count.rule)  # noqa: F841 (read by DuckDB's replacement scan)
-    keys = [f"k{p}" for p in range(len(count.rule.columns))]
-    on = " AND ".join(f"a.{k} = b.{k}" for k in keys)
-    key_list = ", ".join(keys)
-    result = con.execute(
-        f"WITH kept AS (SELECT {key_list} FROM keys_table GROUP BY {key_list} "
-        f"HAVING count(*) BETWEEN 2 AND {int(count.max_block)}), "
-        f"t AS (SELECT keys_table.* FROM keys_table JOIN kept USING ({key_list})) "
-        f"SELECT a.rid AS i, b.rid AS j FROM t a JOIN t b ON {on} AND a.rid < b.rid"
-    ).fetchnumpy()
-    return result["i"].astype(np.int32), result["j"].astype(np.int32)
-
-
 @dataclass
 class CandidatePairs:
     i: np.ndarray  # int32, i < j
@@ -169,37 +181,52 @@ class CandidatePairs:
     counts: list[RuleCount]
 
 
+def block_pairs(ds: Dataset, count: RuleCount, keys=None) -> tuple[np.ndarray, np.ndarray]:
+    """Returns the pairs (i < j) of one rule, blocks larger than its allowed size left out."""
+    rows, key = keys if keys is not None else block_keys(ds, count.rule)
+    starts, sizes = _blocks(key)
+    kept = (sizes >= 2) & (sizes <= count.max_block)
+    starts, sizes = starts[kept], sizes[kept]
+    # Every record pairs with the records after it in its block.
+    position = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    first = np.repeat(starts, sizes) + position  # index into rows
+    after = (np.repeat(sizes, sizes) - 1 - position).astype(np.int64)
+    left = np.repeat(first, after)
+    offset = np.arange(len(left)) - np.repeat(np.cumsum(after) - after, after)
+    right = left + 1 + offset
+    return rows[left].astype(np.int32), rows[right].astype(np.int32)
+
+
 def candidate_pairs(
     ds: Dataset,
     rules: list[BlockingRule],
     *,
     pairs_per_record: float = 5.0,
     max_block: int = 1000,
-    threads: int | None = None,
 ) -> CandidatePairs:
     """Returns the union of the rules' pairs, each rule kept within n × pairs_per_record pairs."""
-    con = duckdb.connect()
-    if threads:
-        con.execute(f"SET threads = {int(threads)}")
     budget = max(int(ds.n * pairs_per_record), 1000)
-    counts, pieces = [], []
-    for rule in rules:
-        count = count_pairs(con, ds, rule, budget, max_block)
-        counts.append(count)
-        pieces.append(block_pairs(con, ds, count) if count.pairs else (np.zeros(0, np.int32),) * 2)
-    con.close()
+    if len(rules) > 62:
+        raise ValueError("at most 62 blocking rules")
+    counts, keys = [], []
     n = np.int64(max(ds.n, 1))
-    keys = (
-        np.concatenate([i.astype(np.int64) * n + j for i, j in pieces])
-        if pieces
-        else np.zeros(0, np.int64)
-    )
-    unique, inverse = np.unique(keys, return_inverse=True)
-    member = np.zeros((len(rules), len(unique)), dtype=bool)
-    start = 0
-    for position, (i, _j) in enumerate(pieces):
-        member[position, inverse[start : start + len(i)]] = True
-        start += len(i)
+    for position, rule in enumerate(rules):
+        sorted_keys = block_keys(ds, rule)
+        count = count_pairs(ds, rule, budget, max_block, sorted_keys)
+        counts.append(count)
+        if count.pairs:
+            i, j = block_pairs(ds, count, sorted_keys)
+            keys.append(((i.astype(np.int64) * n + j) << 6) | position)
+    if not keys:
+        empty = np.zeros(0, np.int32)
+        return CandidatePairs(empty, empty, np.zeros((len(rules), 0), dtype=bool), counts)
+    # One sort of every rule's pairs, each tagged with its rule in the low bits.
+    tagged = np.sort(np.concatenate(keys))
+    key, rule_of = tagged >> 6, tagged & 63
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    unique = key[starts]
+    mask = np.bitwise_or.reduceat(np.left_shift(1, rule_of), starts)
+    member = ((mask[None, :] >> np.arange(len(rules), dtype=np.int64)[:, None]) & 1).astype(bool)
     return CandidatePairs(
         i=(unique // n).astype(np.int32),
         j=(unique % n).astype(np.int32),

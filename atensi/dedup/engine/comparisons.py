@@ -271,16 +271,19 @@ def _household(ds: Dataset, i, j):
     # household's members share them all: as separate fields of a Fellegi–Sunter model (which
     # takes fields as independent) they would count one piece of evidence four times and make
     # siblings one person. So they are one comparison whose levels combine them.
+    # The fuzzy parts (parent's name, street) are computed only for the pairs whose level they
+    # can still decide; the others get the level as if they were computed.
     n = len(i)
     none = np.zeros(n, dtype=np.int8)
     roles = ds.roles
     kk = _kk(ds, i, j) if "kk" in roles else none
-    parent = COMPUTE["parent_name"](ds, i, j) if "parent_name" in roles else none
     region = _region(ds, i, j) if "region" in roles else none
-    street = _address(ds, i, j) if "address" in roles else none
     same_kk = (kk == 1) | (kk == 2)
-    same_parent = (parent == 1) | (parent == 2)
     near = (region == 1) | (region == 2)  # same village or district
+    parent = _part(ds, i, j, "parent_name", ~same_kk, COMPUTE["parent_name"])
+    same_parent = (parent == 1) | (parent == 2)
+    undecided = ~same_kk & ~(same_parent & near) & ((region == 1) | (region == NULL))
+    street = _part(ds, i, j, "address", undecided, _address)
     return _first_level(
         [
             same_kk & near,
@@ -296,6 +299,20 @@ def _household(ds: Dataset, i, j):
         (kk == NULL) & (parent == NULL) & (region == NULL) & (street == NULL),
         n,
     )
+
+
+def _part(ds: Dataset, i, j, role: str, needed: np.ndarray, compute: Callable) -> np.ndarray:
+    """Returns a household part's levels where needed; elsewhere NULL or a placeholder level.
+
+    Outside `needed` only whether the part is null matters (for the household's own null level).
+    """
+    if role not in ds.roles:
+        return np.zeros(len(i), dtype=np.int8)
+    column = ds.columns[role]
+    levels = np.where((column[i] < 0) | (column[j] < 0), NULL, 99).astype(np.int8)
+    rows = np.flatnonzero(needed & (levels != NULL))
+    levels[rows] = compute(ds, i[rows], j[rows])
+    return levels
 
 
 COMPUTE = {
