@@ -11,22 +11,22 @@ re-rendered, because almost any change moves the case's version, stage and next 
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from atensi.accounts.access import can_read_cases, can_write_cases, sees_many_units
 from atensi.accounts.models import Role
-from atensi.common.errors import ApplicationError, Conflict, NotFound, PermissionDenied
+from atensi.common.errors import ApplicationError, Conflict, PermissionDenied
+from atensi.common.pages import is_htmx, page_gate
 from atensi.organisation.models import Unit, UnitType
 from atensi.registry.models import Consent, ConsentBasis
 from atensi.registry.selectors import person_get
@@ -129,39 +129,10 @@ ASSESSMENT_STAGES = (Stage.ASSESSMENT, Stage.PLANNING, Stage.MONITORING)
 SERVICE_STAGES = (Stage.INTERVENTION, Stage.MONITORING, Stage.AFTERCARE)
 
 
-def _is_htmx(request) -> bool:
-    # A history restore asks for the whole page even though htmx sends it.
-    return (
-        request.headers.get("HX-Request") == "true"
-        and request.headers.get("HX-History-Restore-Request") != "true"
-    )
-
-
-def _error_page(request, exc: ApplicationError):
-    return render(
-        request,
-        "cases/error.html",
-        {"status": exc.status, "message": exc.message},
-        status=exc.status,
-    )
-
-
-def case_page(view):
-    """Signed-in case readers only; cases out of scope answer 404, refusals 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not can_read_cases(request.user):
-            return _error_page(
-                request, PermissionDenied(_("Peran Anda tidak mempunyai akses ke data kasus."))
-            )
-        try:
-            return view(request, *args, **kwargs)
-        except (NotFound, PermissionDenied) as exc:
-            return _error_page(request, exc)
-
-    return wrapped
+# Signed-in case readers only; cases out of scope answer 404, refusals 403.
+case_page = page_gate(
+    can_read_cases, gettext_lazy("Peran Anda tidak mempunyai akses ke data kasus.")
+)
 
 
 def _require_writer(user) -> None:
@@ -273,7 +244,7 @@ def case_list(request):
         "query": (form.cleaned_data.get("q") or "").strip(),
         "export_fields": [(k, v) for k, v in request.GET.items() if k != "page" and v],
     }
-    template = "cases/partials/results.html" if _is_htmx(request) else "cases/list.html"
+    template = "cases/partials/results.html" if is_htmx(request) else "cases/list.html"
     return render(request, template, context)
 
 
@@ -551,7 +522,7 @@ def _case_context(request, case: Case, bound: dict | None = None, failed: str = 
         "moves": [m for m in moves if m.kind == "transition" and not m.stopped],
         "forms": forms,
         "failed": failed,
-        "htmx": _is_htmx(request),
+        "htmx": is_htmx(request),
         "timeline": events[:TIMELINE_SHOWN],
         "timeline_older": events[TIMELINE_SHOWN:],
         "timeline_total": len(events),
@@ -592,7 +563,7 @@ def _case_context(request, case: Case, bound: dict | None = None, failed: str = 
 
 def _render_case(request, case: Case, *, bound=None, failed: str = "", status: int = 200):
     context = _case_context(request, case, bound, failed)
-    if _is_htmx(request):
+    if is_htmx(request):
         # htmx swaps only successful answers: a refusal is shown in the re-rendered case area.
         return render(request, "cases/partials/case.html", context)
     return render(request, "cases/detail.html", context, status=status)
@@ -633,7 +604,7 @@ def _leave_after_transfer(request, case):
     """After a hand-over the case may be outside the user's scope: back to the list."""
     if cases_visible_to(request.user).filter(pk=case.pk).exists():
         return None
-    if _is_htmx(request):
+    if is_htmx(request):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = reverse("cases:list")
         return response
@@ -907,7 +878,7 @@ def case_action(request, pk, action: str, **ids):
         response = spec.leave(request, case)
         if response is not None:
             return response
-    if _is_htmx(request):
+    if is_htmx(request):
         return _render_case(request, case_get(user, pk))
     return redirect(_detail_url(case, spec.anchor))
 
