@@ -14,7 +14,8 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -619,6 +620,30 @@ class _PersonRows:
         return row
 
 
+def _person_rows(
+    to_row: _PersonRows, batch: list[RowOutcome], ids, registry_ids, tokens: list
+) -> Iterator[list]:
+    """Yields the person rows of a batch, and collects their name search keys into `tokens`.
+
+    Rows are built as they are written: PostgreSQL stores each part of a COPY as it arrives, so
+    the database works while Python prepares the next rows.
+    """
+    for outcome, pk, registry_id in zip(batch, ids, registry_ids, strict=True):
+        values = outcome.values
+        normalized, keys = person_name_index(values["full_name"], values["aliases"])
+        tokens.extend((pk, key) for key in keys)
+        yield to_row(
+            values
+            | {
+                "id": pk,
+                "registry_id": registry_id,
+                "village_id": values["village"],
+                "name_normalized": normalized,
+                "nik_warnings": outcome.nik_warnings,
+            }
+        )
+
+
 def _reserve_person_ids(db, cursor, n: int) -> list[int]:
     """Returns n new person ids, taken from the database's own counter."""
     table = Person._meta.db_table
@@ -655,7 +680,27 @@ def _fresh_registry_ids(n: int, drawn_before: set[str]) -> list[str]:
     return fresh
 
 
-def _insert_rows(db, cursor, table: str, columns: list[str], rows: list) -> None:
+# SQLite page cache while writing, in KiB. Imported persons land at random places in the indexes
+# on NIK, No. KK, registry number and name keys; at a million persons those outgrow the usual
+# cache, and each insert would wait for index pages to be read again.
+SQLITE_WRITE_CACHE_KIB = 256 * 1024
+
+
+@contextmanager
+def _write_cache(db, cursor):
+    if db.vendor != "sqlite":
+        yield
+        return
+    cursor.execute("PRAGMA cache_size")
+    usual = cursor.fetchone()[0]
+    cursor.execute(f"PRAGMA cache_size = -{SQLITE_WRITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        cursor.execute(f"PRAGMA cache_size = {int(usual)}")
+
+
+def _insert_rows(db, cursor, table: str, columns: list[str], rows: Iterable) -> None:
     """Writes rows into a table: by COPY on PostgreSQL, by executemany on SQLite."""
     qn = db.ops.quote_name
     names = ", ".join(qn(c) for c in columns)
@@ -687,29 +732,15 @@ def _write(
     db = connections[DEFAULT_DB_ALIAS]
     person_row = _PersonRows(db, unit=unit, actor=actor, now=timezone.now())
     drawn: set[str] = set()
-    with transaction.atomic(), db.cursor() as cursor:
+    with transaction.atomic(), db.cursor() as cursor, _write_cache(db, cursor):
         for start in range(0, total, WRITE_BATCH):
             batch = good[start : start + WRITE_BATCH]
             ids = _reserve_person_ids(db, cursor, len(batch))
             registry_ids = _fresh_registry_ids(len(batch), drawn)
-            persons, tokens = [], []
-            for outcome, pk, registry_id in zip(batch, ids, registry_ids, strict=True):
-                values = outcome.values
-                name_normalized, keys = person_name_index(values["full_name"], values["aliases"])
-                persons.append(
-                    person_row(
-                        values
-                        | {
-                            "id": pk,
-                            "registry_id": registry_id,
-                            "village_id": values["village"],
-                            "name_normalized": name_normalized,
-                            "nik_warnings": outcome.nik_warnings,
-                        }
-                    )
-                )
-                tokens.extend((pk, key) for key in keys)
-            _insert_rows(db, cursor, Person._meta.db_table, person_row.columns, persons)
+            tokens: list[tuple[int, str]] = []
+
+            rows = _person_rows(person_row, batch, ids, registry_ids, tokens)
+            _insert_rows(db, cursor, Person._meta.db_table, person_row.columns, rows)
             # In key order, the name-key index takes the batch in one sweep instead of at random.
             tokens.sort(key=itemgetter(1))
             _insert_rows(db, cursor, PersonNameToken._meta.db_table, ["person_id", "key"], tokens)
