@@ -47,7 +47,7 @@ SUPERVISORS_PER_SENTRA = 3
 
 # One statement per ";\n". %(name)s are the scale's figures; %% is a literal percent sign.
 BUILD = """
-SET LOCAL work_mem = '256MB';
+SET work_mem = '1GB';
 
 CREATE TEMP TABLE bench_units AS
 SELECT id, code, row_number() OVER (ORDER BY code) - 1 AS n FROM organisation_unit
@@ -311,10 +311,14 @@ def _django(url: str):
 
 
 def _build(scale: Scale) -> float:
+    """Fills the empty, migrated database. Each statement commits on its own: a build that
+    stops half-way leaves no mark, so the next run drops the database and starts again."""
     from django.core.management import call_command
-    from django.db import connection, transaction
+    from django.db import connection
 
+    from atensi.workforce.holdings import SYNC_NAME as holdings_mark
     from atensi.workforce.rules import rules_ensure
+    from atensi.workforce.tally import SYNC_NAME as tally_mark
 
     started = time.perf_counter()
     call_command("migrate", interactive=False, verbosity=0)
@@ -328,7 +332,7 @@ def _build(scale: Scale) -> float:
         "supervisors": SUPERVISORS_PER_SENTRA,
     }
     statements = [s for s in BUILD.split(";\n") if s.strip()]
-    with transaction.atomic(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         for number, statement in enumerate(statements, 1):
             step = time.perf_counter()
             cursor.execute(statement, figures)
@@ -337,7 +341,8 @@ def _build(scale: Scale) -> float:
                 f"  [{number}/{len(statements)}] {time.perf_counter() - step:6.1f} s  {first_line}",
                 flush=True,
             )
-        _mark_derived_tables_read(cursor)
+        _mark_derived_tables_read(cursor, holdings_mark, tally_mark)
+        cursor.execute("VACUUM ANALYZE")
         cursor.execute(
             "CREATE TABLE bench_dataset (name text PRIMARY KEY, cases integer, services bigint,"
             " workers integer, seconds real, built_at timestamptz DEFAULT now())"
@@ -347,20 +352,15 @@ def _build(scale: Scale) -> float:
             " VALUES ('cases', %s, %s, %s, %s)",
             [scale.cases, scale.services, scale.workers, time.perf_counter() - started],
         )
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
     return time.perf_counter() - started
 
 
-def _mark_derived_tables_read(cursor) -> None:
+def _mark_derived_tables_read(cursor, holdings_mark: str, tally_mark: str) -> None:
     """The holdings and the service tally were built in SQL above: mark their sources read.
 
     Without the marks the first KPI request would rebuild them from an audit trail the data set
     does not have (its rows were inserted directly).
     """
-    from atensi.workforce.holdings import SYNC_NAME as HOLDINGS
-    from atensi.workforce.tally import SYNC_NAME as TALLY
-
     cursor.execute(
         "INSERT INTO workforce_syncmark (name, last_audit_id, last_case_id, last_service_id,"
         " synced_at) VALUES (%s, 0, (SELECT COALESCE(max(id), 0) FROM cases_case), 0, now()),"
@@ -368,7 +368,7 @@ def _mark_derived_tables_read(cursor) -> None:
         " ON CONFLICT (name) DO UPDATE SET last_case_id = GREATEST("
         "workforce_syncmark.last_case_id, EXCLUDED.last_case_id), last_service_id = GREATEST("
         "workforce_syncmark.last_service_id, EXCLUDED.last_service_id)",
-        [HOLDINGS, TALLY],
+        [holdings_mark, tally_mark],
     )
 
 
