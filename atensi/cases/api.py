@@ -1033,10 +1033,13 @@ class CaseServicesView(GenericAPIView):
         responses={201: ServiceDeliveryOutput, **error_responses(400, 401, 403, 404)},
     )
     def post(self, request, pk: int):
-        case = case_get(request.user, pk)
+        # Out of scope is 404 before any input check; service_record then reads the case row
+        # under a lock and checks the rest, so a cheap existence query suffices here.
+        if not cases_visible_to(request.user).filter(pk=pk).exists():
+            raise NotFound(_("Kasus tidak ditemukan."))
         data = ServiceDeliveryInput(data=request.data)
         data.is_valid(raise_exception=True)
-        service = service_record(actor=request.user, case=case, **data.validated_data)
+        service = service_record(actor=request.user, case=Case(pk=pk), **data.validated_data)
         return Response(ServiceDeliveryOutput(service).data, status=status.HTTP_201_CREATED)
 
 

@@ -82,9 +82,10 @@ def _invalid(message, details=None, code="invalid"):
     return ApplicationError(message, code=code, details=details or {})
 
 
-def _clean(instance, exclude=()) -> None:
+def _clean(instance, exclude=(), *, constraints: bool = True) -> None:
+    """Validates the fields (and, with `constraints`, the model's constraints, one query each)."""
     try:
-        instance.full_clean(exclude=list(exclude))
+        instance.full_clean(exclude=list(exclude), validate_constraints=constraints)
     except ValidationError as exc:
         raise _invalid(
             _("Data belum benar; perbaiki kolom yang ditandai."), exc.message_dict
@@ -143,18 +144,24 @@ def _check_processing_allowed(person_id) -> None:
 
 
 def _locked_case(
-    actor, case: Case, expected_version: int | None, *, allowed_after_withdrawal: bool = False
+    actor,
+    case: Case,
+    expected_version: int | None,
+    *,
+    allowed_after_withdrawal: bool = False,
+    related: bool = True,
 ) -> Case:
     """Re-reads the case under a row lock, checking the actor's access and the editor's version.
 
     Once the person's consent is withdrawn with no other basis left, only the writes that law
     still allows (`allowed_after_withdrawal`: termination, closing, discharge, receipts) go on.
+    Writes that need only the case row itself pass related=False (no joined person, unit, staff).
     """
     if not can_write_cases(actor):
         raise PermissionDenied(_("Peran Anda tidak boleh mengubah kasus."))
-    current = case_get(actor, case.pk, for_update=True)
-    if not allowed_after_withdrawal:
-        _check_processing_allowed(current.person_id)
+    current = case_get(actor, case.pk, for_update=True, related=related)
+    if not allowed_after_withdrawal and current.stopped:
+        _check_processing_allowed(current.person_id)  # reads the withdrawal for the message
     if expected_version is not None and current.version != expected_version:
         last = current.events.order_by("-at", "-id").select_related("actor").first()
         who = (
@@ -669,8 +676,11 @@ def service_record(
     provider: User | None = None,
     provider_name: str = "",
 ) -> ServiceDelivery:
-    """Records a service actually given; budget-spending services need the SK penetapan first."""
-    case = _locked_case(actor, case, None)
+    """Records a service actually given; budget-spending services need the SK penetapan first.
+
+    Only `case.pk` is used: the case is read again under a row lock (scope, stage, penetapan).
+    """
+    case = _locked_case(actor, case, None, related=False)
     if case.stage not in (Stage.INTERVENTION, Stage.MONITORING, Stage.AFTERCARE):
         raise ApplicationError(
             _(
@@ -681,6 +691,12 @@ def service_record(
         )
     if isinstance(unit_cost, float) or isinstance(quantity, float):
         raise _invalid(_("Jumlah dan harga satuan harus bilangan bulat (Rupiah)."))
+    if unit_cost < 0:
+        # The table's check constraint, said in words here so that _clean skips its query.
+        raise _invalid(
+            _("Harga satuan tidak boleh negatif."),
+            {"unit_cost": [_("Harga satuan tidak boleh negatif.")]},
+        )
     spends_budget = unit_cost > 0 or bool(ro_code.strip())
     if spends_budget and not case.is_beneficiary:
         raise ApplicationError(
@@ -709,7 +725,7 @@ def service_record(
         provider_name=provider_name.strip(),
         recorded_by=actor,
     )
-    _clean(service, exclude=["case", "provider", "recorded_by"])
+    _clean(service, exclude=["case", "provider", "recorded_by"], constraints=False)
     service.save()
     _event(
         case,
