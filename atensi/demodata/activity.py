@@ -22,7 +22,7 @@ from atensi.workforce.rules import rules_load as workforce_rules_load
 from atensi.workforce.tally import tally_sync
 
 from .cases import HISTORY_DAYS, case_stories
-from .history import history_clock, replay
+from .history import history_clock, local_moment, replay
 from .staff import profiles_story, staff_stories
 
 AUDIT_OBJECT_TYPE = "demodata"
@@ -67,10 +67,8 @@ def demo_activity_build(
     before = Case.objects.count()
     with transaction.atomic():
         with history_clock(now) as clock:
-            first = dt.datetime.combine(
-                today - dt.timedelta(days=HISTORY_DAYS + 10),
-                dt.time(9),
-                tzinfo=timezone.get_default_timezone(),
+            first = local_moment(
+                today - dt.timedelta(days=HISTORY_DAYS + 10), dt.timedelta(hours=9)
             )
             stories = [
                 profiles_story(seed=seed, admin=admin, at=first),

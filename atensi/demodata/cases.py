@@ -37,6 +37,7 @@ from atensi.registry.models import Consent, ConsentBasis, Person
 from atensi.workforce.services import case_assignment_decide
 
 from . import names, texts
+from .history import local_moment
 
 # How the cases of one sentra spread over the stages today.
 STAGE_WEIGHTS = {
@@ -98,12 +99,7 @@ class CasePlan:
 
     @property
     def received_at(self) -> dt.datetime:
-        return _moment(self.day0, self.steps[0].offset)
-
-
-def _moment(day: dt.date, offset: dt.timedelta) -> dt.datetime:
-    midnight = dt.datetime.combine(day, dt.time(), tzinfo=timezone.get_default_timezone())
-    return midnight + offset
+        return local_moment(self.day0, self.steps[0].offset)
 
 
 def _pick(rng: random.Random, weighted) -> str:
@@ -324,7 +320,7 @@ def case_plans(
                 day0 = today - dt.timedelta(days=cut.days + 1 + rng.randrange(spare))
             else:  # the cut falls today, or yesterday when today's hour has not come yet
                 day0 = today - dt.timedelta(days=cut.days)
-                if _moment(day0, cut) > now:
+                if local_moment(day0, cut) > now:
                     day0 -= dt.timedelta(days=1)
             plans.append(
                 CasePlan(
@@ -422,7 +418,7 @@ class CaseStory:
         for step in self.plan.steps:
             if step.offset > self.plan.cut:
                 return
-            yield _moment(self.plan.day0, step.offset)
+            yield local_moment(self.plan.day0, step.offset)
             getattr(self, f"_{step.action}")(**step.args)
 
     # -- helpers ------------------------------------------------------------------------------

@@ -19,6 +19,12 @@ from django.utils import timezone
 Story = Iterator[dt.datetime]
 
 
+def local_moment(day: dt.date, offset: dt.timedelta) -> dt.datetime:
+    """Returns the moment `offset` after midnight of `day` in the local time zone (Asia/Jakarta)."""
+    midnight = dt.datetime.combine(day, dt.time(), tzinfo=timezone.get_default_timezone())
+    return midnight + offset
+
+
 class Clock:
     """The moment the services take for "now" while the demo replays a step."""
 

@@ -24,10 +24,10 @@ from atensi.workforce.choices import (
     TrainingResult,
     WorkerKind,
 )
-from atensi.workforce.models import Course, MonthlyReport, WorkerProfile
+from atensi.workforce.models import Course, MonthlyReport
 from atensi.workforce.workdays import month_start, next_month
 
-from .history import Story
+from .history import Story, local_moment
 
 REPORT_MONTHS = 6
 LANGUAGES = {"31": "Betawi", "32": "Sunda", "33": "Jawa", "35": "Jawa", "73": "Bugis"}
@@ -47,8 +47,7 @@ RESUBMIT_NOTE = " Perbaikan: kendala dan tindak lanjut kasus yang terlambat suda
 
 
 def _at(day: dt.date, hour: float) -> dt.datetime:
-    midnight = dt.datetime.combine(day, dt.time(), tzinfo=timezone.get_default_timezone())
-    return midnight + dt.timedelta(hours=hour)
+    return local_moment(day, dt.timedelta(hours=hour))
 
 
 def _nip(rng: random.Random, sex_digit: int, hired: dt.date) -> str:
@@ -280,7 +279,3 @@ def staff_stories(*, seed: int, unit_codes: list[str], now: dt.datetime) -> list
             leave_story(seed=seed, worker=supervisor, recorder=head, today=today, away_now=False)
         )
     return stories
-
-
-def profiles_exist() -> bool:
-    return WorkerProfile.objects.exists()
