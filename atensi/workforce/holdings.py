@@ -55,7 +55,7 @@ def _close(holding: CaseHolding, at: dt.datetime) -> None:
     holding.until, holding.until_day = at, _day(at)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def holdings_sync() -> int:
     """Brings CaseHolding up to date with the audit trail and the cases; returns rows written."""
     mark, created = SyncMark.objects.select_for_update().get_or_create(name=SYNC_NAME)
@@ -76,8 +76,10 @@ def holdings_sync() -> int:
         settled = [pk for pk, at, *_rest in rows if at < now - REREAD]
         if settled:
             mark.last_audit_id = max(settled)
-    written += _backfill(mark.last_case_id)
-    mark.last_case_id = Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    last_case_id = Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    if last_case_id > mark.last_case_id:
+        written += _backfill(mark.last_case_id)
+    mark.last_case_id = last_case_id
     # Nothing new (the common case: every KPI read calls this): no write, no commit to wait for.
     if created or written or (mark.last_audit_id, mark.last_case_id) != read_before:
         mark.synced_at = now

@@ -85,7 +85,7 @@ from .models import (
 from .reports import Timeliness, due_after_leave, end_of_day, report_due, timeliness
 from .rules import RuleBook
 from .selectors import assignment_spans, unit_on
-from .tally import tally_mark, tally_sync
+from .tally import tally_sync_mark
 from .workdays import WorkCalendar, days, month_end, month_start, next_month
 
 DIMENSIONS = ("worker", "unit", "target_group", "approach")
@@ -847,12 +847,11 @@ def _whole_months(p: Period) -> tuple[dt.date, dt.date] | None:
     return (first, last) if first <= last else None
 
 
-def _services_counts(ctx: Context, by, scope, filters) -> Counts:
+def _services_counts(ctx: Context, by, scope, filters, mark: int) -> Counts:
     """Services in the period: the tally up to its mark (the monthly tally for whole months,
     the daily one for the days around them), the services after the mark counted live."""
     p = ctx.period
     group = [f"g_{d}" for d in by]
-    mark = tally_mark()
     months = _whole_months(p)
     tallies = []
     if months is None:
@@ -894,8 +893,9 @@ def _analytics():
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL jit = off")
-                cursor.execute("SET LOCAL work_mem = '64MB'")
+                cursor.execute(
+                    "SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)"
+                )
         yield
 
 
@@ -933,12 +933,12 @@ def scoped_table(
     if not by:
         raise ValueError("group by at least one of " + ", ".join(DIMENSIONS))
     codes = list(kpis) if kpis is not None else [k.code for k in KPIS]
-    tally_sync()  # and the holdings first
+    mark = tally_sync_mark()  # and the holdings first
     with _analytics():
-        return _rows(scope, period, by, filters, codes, now, rules)
+        return _rows(scope, period, by, filters, codes, now, rules, mark)
 
 
-def _rows(scope, period, by, filters, codes, now, rules) -> list[KpiRow]:
+def _rows(scope, period, by, filters, codes, now, rules, mark) -> list[KpiRow]:
     ctx = _context(period, now, rules)
     by_worker = "worker" in by
     counts: dict[str, Counts] = {}
@@ -948,7 +948,7 @@ def _rows(scope, period, by, filters, codes, now, rules) -> list[KpiRow]:
     if milestones:
         counts.update(_milestone_counts(ctx, milestones, by, scope, filters))
     if "services_per_case" in codes:
-        counts["services_per_case"] = _services_counts(ctx, by, scope, filters)
+        counts["services_per_case"] = _services_counts(ctx, by, scope, filters, mark)
     if "aftercare_on_time" in codes:
         counts["aftercare_on_time"] = _outcome_counts(_facts_aftercare(ctx), by, scope, filters)
     if "reports_on_time" in codes and not (set(by) & {"target_group", "approach"}):

@@ -33,9 +33,18 @@ def tally_mark() -> int:
     )
 
 
-@transaction.atomic
 def tally_sync() -> int:
     """Adds the settled services recorded since the last sync to the tally; returns how many."""
+    return _sync()[0]
+
+
+def tally_sync_mark() -> int:
+    """Syncs the tally (see tally_sync); returns its mark (see tally_mark) without asking again."""
+    return _sync()[1]
+
+
+@transaction.atomic
+def _sync() -> tuple[int, int]:
     # A service is counted for a holding: the holdings must know every case older than the
     # services read here (they are at least REREAD old, so their cases' rows are committed).
     holdings_sync()
@@ -80,7 +89,7 @@ def tally_sync() -> int:
     if created or mark.last_service_id != read_before:  # else nothing to write
         mark.synced_at = timezone.now()
         mark.save()
-    return added
+    return added, mark.last_service_id
 
 
 def _merge(counts: dict[tuple, int]) -> None:
