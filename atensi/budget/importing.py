@@ -41,6 +41,7 @@ from django.utils.translation import gettext_lazy
 from atensi.accounts.access import can_import_budget, can_import_budget_for
 from atensi.common.audit import audit_record
 from atensi.common.errors import ApplicationError, PermissionDenied
+from atensi.common.templatetags.atensi_format import format_rupiah
 from atensi.lib.tabular import file_error, header_key, open_table
 from atensi.organisation.models import TargetGroup, Unit
 
@@ -1104,6 +1105,22 @@ def _write_blokir(actor, rows: list[dict], batch: ImportBatch, result: ImportRes
         matches = existing[row["ta"], unit.pk].get(key)
         if matches:
             blokir = matches.pop(0)
+            if blokir.released_amount is not None and blokir.released_on != row["released_on"]:
+                # Lifted on the blokir page with its letter (perhaps in part, the remainder
+                # carried on by a new blokir): a file's other date would double-count it.
+                result.skipped += 1
+                result.warnings.append(
+                    _(
+                        "Blokir %(amount)s tanggal %(date)s sudah dibuka lewat halaman blokir "
+                        "per %(released)s; tanggal dibuka dari berkas diabaikan."
+                    )
+                    % {
+                        "amount": format_rupiah(blokir.amount),
+                        "date": blokir.blocked_on.strftime("%d-%m-%Y"),
+                        "released": blokir.released_on.strftime("%d-%m-%Y"),
+                    }
+                )
+                continue
             if blokir.released_on != row["released_on"]:
                 blokir.released_on = row["released_on"]
                 blokir.save(update_fields=["released_on"])

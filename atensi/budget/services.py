@@ -415,7 +415,7 @@ def blokir_lift(
     same date (returned; None after a full lift), so figures of earlier dates keep their values.
     """
     _require_importer(actor, blokir.unit)
-    blokir = Blokir.objects.select_for_update().select_related("unit", "output").get(pk=blokir.pk)
+    blokir = Blokir.objects.select_for_update().get(pk=blokir.pk)
     amount = _whole_rupiah(amount, "amount")
     reference = _text_required(
         reference, "reference", _("Isi nomor surat atau referensi pembukaan blokir.")

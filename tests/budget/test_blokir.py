@@ -273,3 +273,27 @@ def test_a_blokir_in_a_signed_off_month_needs_a_restatement_reason(
     restatement = Restatement.objects.get()
     assert restatement.lock.month == 3 and restatement.reason == "Surat blokir diterima terlambat"
     assert (restatement.before["blokir"]["52"], restatement.after["blokir"]["52"]) == (0, 100 * M)
+
+
+def test_a_file_does_not_undo_a_lift_made_on_the_page(finance_a, sentra_a_2023):
+    blokir = create(finance_a, sentra_a_2023, amount=100 * M)
+    blokir_lift(
+        actor=finance_a,
+        blokir=blokir,
+        amount=60 * M,
+        lifted_on=dt.date(2023, 5, 1),
+        reference="S-40",
+    )
+    # the spreadsheet still lists the blokir as it was, not yet opened
+    row = {
+        "tahun": 2023,
+        "kode_satker": "630108",
+        "jenis_belanja": "52",
+        "jumlah": 100 * M,
+        "alasan": "Menunggu TOR dan RAB",
+        "tanggal_blokir": "2023-03-01",
+    }
+    result = do_import(finance_a, "blokir", [row])
+    assert (result.created, result.updated, result.skipped) == (0, 0, 1)
+    assert "sudah dibuka lewat halaman blokir per 01-05-2023" in result.warnings[0]
+    assert figures_on(sentra_a_2023, dt.date(2023, 5, 31))["blokir"] == 40 * M
