@@ -13,8 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer
 
@@ -34,6 +32,7 @@ from atensi.common.pdf import (
     who,
 )
 from atensi.common.templatetags.atensi_format import format_rupiah
+from atensi.common.xlsx import append_inert, header_row, inert_cell
 
 from .choices import MeasurementPhase, Stage
 from .models import Case
@@ -508,13 +507,7 @@ def case_list_xlsx(*, actor, cases: QuerySet[Case] | None = None, description: s
     for index, (_label, width) in enumerate(columns):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for label, _width in columns:
-        cell = WriteOnlyCell(sheet, value=label)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+    header_row(sheet, [label for label, _width in columns])
     datetime_format, date_format = "DD-MM-YYYY HH:MM", "DD-MM-YYYY"
     withheld = _("(pemrosesan dihentikan)")
     for case in rows.iterator(chunk_size=2000):
@@ -543,7 +536,7 @@ def case_list_xlsx(*, actor, cases: QuerySet[Case] | None = None, description: s
         ]
         line = []
         for value in values:
-            cell = WriteOnlyCell(sheet, value=value)
+            cell = inert_cell(sheet, value)
             if isinstance(value, dt.datetime):
                 cell.number_format = datetime_format
             elif isinstance(value, dt.date):
@@ -558,7 +551,7 @@ def case_list_xlsx(*, actor, cases: QuerySet[Case] | None = None, description: s
         (_("Cakupan"), description or _("semua kasus yang boleh Anda lihat")),
         (_("Jumlah kasus"), total),
     ):
-        about.append(list(row))
+        append_inert(about, *row)
     buffer = io.BytesIO()
     workbook.save(buffer)
     audit_record(

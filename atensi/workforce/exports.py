@@ -15,8 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
@@ -35,6 +33,7 @@ from atensi.common.pdf import (
     when,
     who,
 )
+from atensi.common.xlsx import append_inert, header_row, inert_cell
 from atensi.organisation.models import TargetGroup
 
 from .models import MonthlyReport
@@ -78,14 +77,6 @@ class Table:
         return [list(zip(self.columns, row, strict=False)) for row in self.rows]
 
 
-def _inert(sheet, value):
-    """A worksheet cell; text that starts with "=" stays text (openpyxl would make a formula)."""
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
-    return cell
-
-
 def _xlsx_value(cell: Cell):
     value = cell.value
     if isinstance(value, dt.datetime):
@@ -104,17 +95,11 @@ def table_xlsx(*, actor, table: Table, description: str = "") -> bytes:
     # Excel refuses these characters in a sheet's name and names longer than 31.
     title = re.sub(r"[\[\]:*?/\\]", " ", plain(table.title))[:31].strip()
     sheet = workbook.create_sheet(title or "Tabel")
-    bold = Font(bold=True)
-    header = []
-    for label in table.columns:
-        cell = WriteOnlyCell(sheet, value=str(label))
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+    header_row(sheet, table.columns)
     for row in table.rows:
         line = []
         for cell in row:
-            out = _inert(sheet, _xlsx_value(cell))
+            out = inert_cell(sheet, _xlsx_value(cell))
             if isinstance(cell.value, dt.date):
                 out.number_format = "DD-MM-YYYY"
             line.append(out)
@@ -128,9 +113,7 @@ def table_xlsx(*, actor, table: Table, description: str = "") -> bytes:
         (_("Jumlah baris"), len(table.rows)),
         *[(note,) for note in table.notes],
     ):
-        about.append(
-            [_inert(about, str(v) if not isinstance(v, (int, dt.datetime)) else v) for v in line]
-        )
+        append_inert(about, *[v if isinstance(v, (int, dt.datetime)) else str(v) for v in line])
     buffer = io.BytesIO()
     workbook.save(buffer)
     audit_record(
@@ -240,22 +223,19 @@ def report_xlsx(*, actor, report: MonthlyReport) -> bytes:
     workbook = Workbook(write_only=True)
     about = workbook.create_sheet(_("Laporan"))
 
-    def line(sheet, *values):
-        sheet.append([_inert(sheet, v) for v in values])
-
-    line(about, str(CONFIDENTIAL))
+    append_inert(about, str(CONFIDENTIAL))
     for label, value in _report_facts(report):
-        line(about, str(label), str(value))
-    line(about)
-    line(about, str(_("Kegiatan")), str(_("Jumlah")))
+        append_inert(about, str(label), str(value))
+    append_inert(about)
+    append_inert(about, str(_("Kegiatan")), str(_("Jumlah")))
     for kind, label in WORK_KINDS.items():
-        line(about, str(label), report.figures.get("totals", {}).get(kind, 0))
-    line(about)
-    line(about, str(_("Uraian")), report.narrative)
+        append_inert(about, str(label), report.figures.get("totals", {}).get(kind, 0))
+    append_inert(about)
+    append_inert(about, str(_("Uraian")), report.narrative)
     if report.decision_comment:
-        line(about, str(_("Catatan pemeriksa")), report.decision_comment)
+        append_inert(about, str(_("Catatan pemeriksa")), report.decision_comment)
     cases = workbook.create_sheet(_("Per kasus"))
-    line(
+    append_inert(
         cases,
         str(_("Nomor kasus")),
         str(_("Nama")),
@@ -264,7 +244,7 @@ def report_xlsx(*, actor, report: MonthlyReport) -> bytes:
         *[str(label) for label in WORK_KINDS.values()],
     )
     for values in report_lines(report):
-        line(cases, *values)
+        append_inert(cases, *values)
     buffer = io.BytesIO()
     workbook.save(buffer)
     audit_record(actor=actor, action="export", obj=report, changes={"format": "xlsx"})

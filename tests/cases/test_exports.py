@@ -211,3 +211,13 @@ def test_a_list_over_the_limit_is_refused(pendamping_a, monkeypatch):
         case_list_xlsx(actor=pendamping_a)
     assert refused.value.code == "export_too_large"
     assert EXCEL_MAX_ROWS == 100_000
+
+
+def test_typed_text_that_looks_like_a_formula_stays_text(pendamping_a):
+    make_case(pendamping_a)
+    search = '=HYPERLINK("http://contoh.invalid","klik")'
+    data = case_list_xlsx(actor=pendamping_a, description=search)
+    about = load_workbook(io.BytesIO(data))["Keterangan"]
+    cells = {row[0].value: row[1] for row in about.iter_rows() if len(row) > 1}
+    assert cells["Cakupan"].value == search
+    assert cells["Cakupan"].data_type == "s"  # a formula would be "f"
