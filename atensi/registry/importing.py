@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -627,7 +628,7 @@ class _PersonRows:
 
 
 def _person_rows(
-    to_row: _PersonRows, batch: list[RowOutcome], ids, registry_ids, tokens: list
+    to_row: _PersonRows, name_index, batch: list[RowOutcome], ids, registry_ids, tokens: list
 ) -> Iterator[list]:
     """Yields the person rows of a batch, and collects their name search keys into `tokens`.
 
@@ -636,7 +637,7 @@ def _person_rows(
     """
     for outcome, pk, registry_id in zip(batch, ids, registry_ids, strict=True):
         values = outcome.values
-        normalized, keys = person_name_index(values["full_name"], values["aliases"])
+        normalized, keys = name_index(values["full_name"], tuple(values["aliases"]))
         tokens.extend((pk, key) for key in keys)
         yield to_row(
             values
@@ -738,6 +739,8 @@ def _write(
     db = connections[DEFAULT_DB_ALIAS]
     person_row = _PersonRows(db, unit=unit, actor=actor, now=timezone.now())
     drawn: set[str] = set()
+    # Many people share a full name; this import works each one out once.
+    name_index = lru_cache(maxsize=None)(person_name_index)
     with transaction.atomic(), db.cursor() as cursor, _write_cache(db, cursor):
         for start in range(0, total, WRITE_BATCH):
             batch = good[start : start + WRITE_BATCH]
@@ -745,7 +748,7 @@ def _write(
             registry_ids = _fresh_registry_ids(len(batch), drawn)
             tokens: list[tuple[int, str]] = []
 
-            rows = _person_rows(person_row, batch, ids, registry_ids, tokens)
+            rows = _person_rows(person_row, name_index, batch, ids, registry_ids, tokens)
             _insert_rows(db, cursor, Person._meta.db_table, person_row.columns, rows)
             # In key order, the name-key index takes the batch in one sweep instead of at random.
             tokens.sort(key=itemgetter(1))
