@@ -78,6 +78,41 @@ HAND_MADE = [
         address="Jl. Biak No. 3",
     ),
 ]
+# Same birth date and village as "base": the name decides.
+HAND_MADE += [
+    record(
+        "word-order",
+        full_name="Rumbiak Yohanes",
+        birth_date="12-03-1980",
+        sex="L",
+        village_code="91.71.01.1001",
+    ),
+    record(
+        "initial",
+        full_name="Y. Rumbiak",
+        birth_date="12-03-1980",
+        sex="L",
+        village_code="91.71.01.1001",
+    ),
+    record(
+        "stranger",
+        full_name="Agus Salim",
+        birth_date="12-03-1980",
+        sex="L",
+        village_code="91.71.01.1001",
+    ),
+    # A mononym and the same person's longer name, and another mononym, same date and village.
+    record("mono", full_name="Sutrisno", birth_date="17-08-1945", village_code="33.01.01.2001"),
+    record(
+        "mono-longer",
+        full_name="Sutrisno Hadi",
+        birth_date="17-08-1945",
+        village_code="33.01.01.2001",
+    ),
+    record(
+        "mono-other", full_name="Sugiyanto", birth_date="17-08-1945", village_code="33.01.01.2001"
+    ),
+]
 # A common name: forty other women called Siti Aminah, born in other years.
 HAND_MADE += [
     record(
@@ -111,6 +146,21 @@ def test_scores_rank_pairs_as_a_person_would(trained):
     assert copy > same_nik > same_name > common_name_and_year
     assert same_nik > 0.9
     assert common_name_and_year < 0.5
+
+
+def test_word_order_beats_an_initial_which_beats_another_name_on_the_same_day(trained):
+    word_order = probability_of(trained, "base", "word-order")
+    initial = probability_of(trained, "base", "initial")
+    stranger = probability_of(trained, "base", "stranger")
+    assert word_order > initial > stranger
+    assert word_order > 0.99
+
+
+def test_a_mononym_matches_the_longer_name_not_another_mononym(trained):
+    longer = probability_of(trained, "mono", "mono-longer")
+    other = probability_of(trained, "mono", "mono-other")
+    assert longer > 0.99
+    assert longer > other
 
 
 def test_siblings_sharing_a_household_are_not_one_person(trained):

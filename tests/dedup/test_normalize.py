@@ -21,6 +21,21 @@ from atensi.dedup.engine import normalize
         ("Sitti Aisyah", "Siti Aisyah"),
         ("Achmad Fauzi", "Ahmad Fauzi"),
         ("Ahmad bin Yusuf", "Ahmad Yusuf"),  # bin separates the father's name
+        ("Soenjoto", "Sunyoto"),  # nj → ny (after oe → u)
+        ("Sjarifuddin", "Syarifuddin"),  # sj → sy
+        ("Chairul Anwar", "Khairul Anwar"),  # ch → kh
+        ("Tjut Nja Dhien", "Cut Nya Dhien"),  # tj → c, nj → ny
+        ("Djuanda", "Juanda"),  # dj → j
+        ("Jogi Jahja", "Yogi Yahya"),  # j → y of the old spelling
+        ("Muhamad Ali", "Muhammad Ali"),
+        ("Mochamad Ali", "Muhammad Ali"),
+        ("Mohd. Ali", "Muhammad Ali"),
+        ("Muh. Ali", "Muhammad Ali"),
+        ("MOH ALI", "Muhammad Ali"),
+        ("Nur Aini", "Noor Aini"),
+        ("Nor Aini", "Nur Aini"),
+        ("Abdoel Kadir", "Abdul Kadir"),
+        ("Siti Nurhaliza", "SITTI NURHALIZA"),
     ],
 )
 def test_it_folds_spelling_variants_to_one_name(a, b):
@@ -48,6 +63,18 @@ def test_the_first_name_key_skips_common_openers():
 
 def test_initials_stay_a_letter():
     assert normalize.name_parts("A. Budi Santoso").initials == "abs"
+    assert normalize.name_parts("A. Budi Santoso").folded == "a budi santoso"
+
+
+def test_a_leading_m_is_muhammad_but_a_lone_m_is_a_name():
+    assert normalize.name_parts("M. Rizki").folded == "muhammad rizki"
+    assert normalize.name_parts("M").folded == "m"
+
+
+def test_a_mononym_is_contained_in_the_longer_name_of_the_same_person():
+    short, long = normalize.name_parts("Sutrisno"), normalize.name_parts("Sutrisno Hadi")
+    assert set(short.sorted.split()) < set(long.sorted.split())
+    assert short.first_key == long.first_key
 
 
 def test_an_empty_name_is_empty():

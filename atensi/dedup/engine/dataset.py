@@ -105,13 +105,13 @@ PARALLEL_FROM = 20_000
 def _map(values: list, function: Callable, parallel: bool = False) -> list:
     """Returns function(value) for every (distinct) value, on every core when it pays."""
     cores = os.cpu_count() or 1
-    if parallel and cores > 1 and len(values) >= PARALLEL_FROM and _can_fork():
+    if parallel and cores > 1 and len(values) >= PARALLEL_FROM and can_fork():
         with multiprocessing.get_context("fork").Pool(cores) as pool:
             return pool.map(function, values, chunksize=max(len(values) // (cores * 8), 1))
     return [function(value) for value in values]
 
 
-def _can_fork() -> bool:
+def can_fork() -> bool:
     # A daemon process (a worker of a pool itself) may not start children.
     return "fork" in multiprocessing.get_all_start_methods() and not (
         multiprocessing.current_process().daemon

@@ -14,12 +14,14 @@ dates that agree exactly, u is replaced by how common the value is (term frequen
 name weighs more than "Siti Aminah".
 """
 
+import multiprocessing
+import os
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from atensi.dedup.engine.comparisons import NULL, Comparison
-from atensi.dedup.engine.dataset import Dataset
+from atensi.dedup.engine.dataset import Dataset, can_fork
 
 # Pseudo-count added to every level's tally, so that a level no random pair reached keeps a
 # finite weight (half a pair in the sample).
@@ -29,10 +31,37 @@ EM_MAX_ITERATIONS = 100
 EM_TOLERANCE = 1e-6
 
 
+# From this many pairs on, the levels are computed in one process per core (fork: the children
+# share the Dataset without copying it).
+PARALLEL_PAIRS = 400_000
+_SHARED: tuple = ()
+
+
 def gamma_matrix(
     comparisons: list[Comparison], ds: Dataset, i: np.ndarray, j: np.ndarray
 ) -> np.ndarray:
     """Returns the level of every comparison for every pair, as int8 (pairs, comparisons)."""
+    cores = os.cpu_count() or 1
+    if len(i) >= PARALLEL_PAIRS and cores > 1 and can_fork():
+        global _SHARED
+        _SHARED = (comparisons, ds, i, j)
+        bounds = np.linspace(0, len(i), cores * 4 + 1).astype(np.int64)
+        try:
+            with multiprocessing.get_context("fork").Pool(cores) as pool:
+                pieces = pool.map(_gamma_piece, list(zip(bounds[:-1], bounds[1:], strict=True)))
+        finally:
+            _SHARED = ()
+        return np.concatenate(pieces) if pieces else _gamma(comparisons, ds, i, j)
+    return _gamma(comparisons, ds, i, j)
+
+
+def _gamma_piece(bounds: tuple[int, int]) -> np.ndarray:
+    comparisons, ds, i, j = _SHARED
+    start, stop = bounds
+    return _gamma(comparisons, ds, i[start:stop], j[start:stop])
+
+
+def _gamma(comparisons: list[Comparison], ds: Dataset, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     gamma = np.zeros((len(i), len(comparisons)), dtype=np.int8)
     for k, comparison in enumerate(comparisons):
         gamma[:, k] = comparison.compute(ds, i, j)
