@@ -34,6 +34,8 @@ FILE_ROLES = (
     "other",
 )
 OUTPUT_HEADER = ["id_a", "id_b", "probability"]
+# Where the model runs: in this process, or on Apache Spark (atensi.dedup.engine.spark).
+ENGINES = ("embedded", "spark")
 
 
 class FileModeError(Exception):
@@ -231,8 +233,14 @@ def dedup_file(
     threshold: float | None = None,
     progress: Progress | None = None,
     settings: Settings | None = None,
+    engine: str = "embedded",
 ) -> FileRunSummary:
     """Writes the likely duplicate pairs of a CSV file to output_path and returns a summary."""
+    if engine not in ENGINES:
+        raise FileModeError(
+            _("--engine %(engine)s: pilih salah satu dari %(engines)s")
+            % {"engine": engine, "engines": ", ".join(ENGINES)}
+        )
     if threshold is not None and not 0.0 <= threshold <= 1.0:
         raise FileModeError(
             _("--threshold %(value)s: peluang antara 0 dan 1") % {"value": threshold}
@@ -270,7 +278,12 @@ def dedup_file(
     started = time.perf_counter()
     dataset = build_dataset(ids, values, others)
     timings["normalising"] = round(time.perf_counter() - started, 3)
-    result = deduplicate(dataset, settings, progress)
+    if engine == "spark":
+        from atensi.dedup.engine.spark import deduplicate_spark
+
+        result = deduplicate_spark(dataset, settings, progress)
+    else:
+        result = deduplicate(dataset, settings, progress)
     timings.update(result.timings)
     started = time.perf_counter()
     cut = result.threshold if threshold is None else threshold

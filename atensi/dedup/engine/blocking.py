@@ -8,11 +8,13 @@ is generated, and a rule whose count passes the budget has its largest blocks le
 of the integer key columns (numpy); their pairs are generated without a join.
 """
 
+import multiprocessing
+import os
 from dataclasses import dataclass
 
 import numpy as np
 
-from atensi.dedup.engine.dataset import Dataset
+from atensi.dedup.engine.dataset import Dataset, can_fork
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,23 @@ def block_pairs(ds: Dataset, count: RuleCount, keys=None) -> tuple[np.ndarray, n
     return rows[left].astype(np.int32), rows[right].astype(np.int32)
 
 
+# From this many records on, the rules' pairs are made in one process per core.
+PARALLEL_RECORDS = 200_000
+_SHARED: tuple = ()
+
+
+def _rule_pairs(position: int) -> tuple[RuleCount, np.ndarray | None]:
+    """Returns one rule's count and its pairs as keys i·n + j tagged with the rule (low 6 bits)."""
+    ds, rules, budget, max_block = _SHARED
+    rule = rules[position]
+    sorted_keys = block_keys(ds, rule)
+    count = count_pairs(ds, rule, budget, max_block, sorted_keys)
+    if not count.pairs:
+        return count, None
+    i, j = block_pairs(ds, count, sorted_keys)
+    return count, ((i.astype(np.int64) * np.int64(max(ds.n, 1)) + j) << 6) | position
+
+
 def candidate_pairs(
     ds: Dataset,
     rules: list[BlockingRule],
@@ -208,15 +227,21 @@ def candidate_pairs(
     budget = max(int(ds.n * pairs_per_record), 1000)
     if len(rules) > 62:
         raise ValueError("at most 62 blocking rules")
-    counts, keys = [], []
+    global _SHARED
+    _SHARED = (ds, rules, budget, max_block)
+    try:
+        cores = os.cpu_count() or 1
+        if ds.n >= PARALLEL_RECORDS and cores > 1 and can_fork():
+            # One process per core, the rules shared out between them (fork: no copy of ds).
+            with multiprocessing.get_context("fork").Pool(cores) as pool:
+                done = pool.map(_rule_pairs, range(len(rules)), chunksize=1)
+        else:
+            done = [_rule_pairs(position) for position in range(len(rules))]
+    finally:
+        _SHARED = ()
+    counts = [count for count, _keys in done]
+    keys = [tagged for _count, tagged in done if tagged is not None]
     n = np.int64(max(ds.n, 1))
-    for position, rule in enumerate(rules):
-        sorted_keys = block_keys(ds, rule)
-        count = count_pairs(ds, rule, budget, max_block, sorted_keys)
-        counts.append(count)
-        if count.pairs:
-            i, j = block_pairs(ds, count, sorted_keys)
-            keys.append(((i.astype(np.int64) * n + j) << 6) | position)
     if not keys:
         empty = np.zeros(0, np.int32)
         return CandidatePairs(empty, empty, np.zeros((len(rules), 0), dtype=bool), counts)

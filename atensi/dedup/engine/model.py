@@ -76,6 +76,12 @@ def pattern_codes(gamma: np.ndarray) -> np.ndarray:
     return code
 
 
+def decode_patterns(codes: np.ndarray, width: int) -> np.ndarray:
+    """Returns the levels of each pattern code (the inverse of pattern_codes)."""
+    shifts = np.arange(width - 1, -1, -1, dtype=np.int64) * 4
+    return ((codes[:, None] >> shifts) & 15).astype(np.int8)
+
+
 def patterns(gamma: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Returns the distinct rows of gamma (in the order of their codes), how often each occurs
     and each row's pattern."""

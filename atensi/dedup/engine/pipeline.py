@@ -20,11 +20,11 @@ from atensi.dedup.engine.model import (
     U_PSEUDO_COUNT,
     Model,
     _initial_m,
+    decode_patterns,
     expectation_maximisation,
     expected_f1_threshold,
     gamma_matrix,
     pattern_codes,
-    patterns,
     probability,
     random_pairs,
     term_frequencies,
@@ -201,16 +201,21 @@ def estimate_m(
     the average of the rules that trained it, weighted by the matches each expected.
     """
     trainings: list[RuleTraining | None] = []
+    posterior = np.zeros(len(gamma))
     for position, count in enumerate(pairs.counts):
         rows = np.flatnonzero(pairs.rules[position])
         used = trained_comparisons(comparisons, count.rule)
         if not len(rows) or not used:
             trainings.append(None)
             continue
-        distinct, counts, _inverse = patterns(gamma[np.ix_(rows, used)])
-        trainings.append(train_rule(comparisons, count, used, distinct, counts, u))
+        codes = pattern_codes(gamma[np.ix_(rows, used)])
+        distinct, counts = np.unique(codes, return_counts=True)
+        training = train_rule(
+            comparisons, count, used, decode_patterns(distinct, len(used)), counts, u
+        )
+        trainings.append(training)
+        np.maximum.at(posterior, rows, training.posterior[np.searchsorted(distinct, codes)])
     done = [t for t in trainings if t is not None]
-    posterior = pair_posterior(gamma, pairs.rules, trainings)
     return combine_m(comparisons, done), posterior, [t.summary for t in done]
 
 

@@ -33,13 +33,14 @@ import pyarrow as pa
 from atensi.dedup.engine.blocking import (
     CandidatePairs,
     RuleCount,
+    block_keys,
     capped,
     default_rules,
-    key_columns,
 )
 from atensi.dedup.engine.comparisons import comparisons_for
 from atensi.dedup.engine.dataset import Dataset
 from atensi.dedup.engine.model import (
+    decode_patterns,
     expected_f1_threshold,
     gamma_matrix,
     pattern_codes,
@@ -62,8 +63,12 @@ from atensi.dedup.engine.pipeline import (
 )
 
 
-def session(master: str | None = None, app_name: str = "atensi-dedup"):
+def session(
+    master: str | None = None, app_name: str = "atensi-dedup", partitions: int | None = None
+):
     """Returns a Spark session: ATENSI_SPARK_MASTER (default local[2]) unless master is given.
+
+    partitions: how many partitions a shuffle makes (ATENSI_SPARK_PARTITIONS, default 8).
 
     The Python workers run this interpreter, so they import the same atensi code and libraries.
     """
@@ -75,7 +80,10 @@ def session(master: str | None = None, app_name: str = "atensi-dedup"):
         SparkSession.builder.master(master or os.environ.get("ATENSI_SPARK_MASTER", "local[2]"))
         .appName(app_name)
         .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", os.environ.get("ATENSI_SPARK_PARTITIONS", "8"))
+        .config(
+            "spark.sql.shuffle.partitions",
+            str(partitions or os.environ.get("ATENSI_SPARK_PARTITIONS", "8")),
+        )
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.driver.memory", os.environ.get("ATENSI_SPARK_DRIVER_MEMORY", "2g"))
         .config("spark.sql.adaptive.enabled", "true")
@@ -113,55 +121,63 @@ def _with_levels(frame, ds_broadcast, comparisons):
 
 
 def _blocked_pairs(spark, ds: Dataset, rules, settings: Settings, partitions: int):
-    """Returns the frame of candidate pairs (i < j, rules bitmask) and each rule's count."""
+    """Returns the frame of candidate pairs (i < j, rules bitmask) and each rule's count.
+
+    All rules' keys go in one frame (rule, key, rid), so the block sizes of every rule are
+    counted in one job and the pairs of every rule come from one self-join.
+    """
     from pyspark.sql import functions as F
 
     budget = max(int(ds.n * settings.pairs_per_record), 1000)
-    counts: list[RuleCount] = []
-    pieces = []
+    parts = {"rule": [], "key": [], "rid": []}
     for position, rule in enumerate(rules):
-        keys = _frame(spark, key_columns(ds, rule), partitions)
-        names = [f"k{p}" for p in range(len(rule.columns))]
-        sizes = (
-            keys.groupBy(*names)
-            .count()
-            .where("count > 1")
-            .groupBy("count")
-            .agg(F.count("*").alias("blocks"))
-            .toArrow()
-        )
-        count = capped(
-            rule,
-            sizes.column("count").to_numpy(),
-            sizes.column("blocks").to_numpy(),
-            budget,
-            settings.max_block,
-        )
-        counts.append(count)
-        if not count.pairs:
-            continue
-        kept = (
-            keys.groupBy(*names)
-            .count()
-            .where(f"count BETWEEN 2 AND {int(count.max_block)}")
-            .select(*names)
-        )
-        members = keys.join(kept, names)
-        a, b = members.alias("a"), members.alias("b")
-        on = [F.col(f"a.{k}") == F.col(f"b.{k}") for k in names] + [F.col("a.rid") < F.col("b.rid")]
-        pieces.append(
-            a.join(b, on).select(
-                F.col("a.rid").alias("i"),
-                F.col("b.rid").alias("j"),
-                F.lit(1 << position).cast("long").alias("rules"),
+        rows, key = block_keys(ds, rule)
+        parts["rule"].append(np.full(len(rows), position, dtype=np.int32))
+        parts["key"].append(key)
+        parts["rid"].append(rows.astype(np.int32))
+    keys = _frame(spark, {k: np.concatenate(v) for k, v in parts.items()}, partitions)
+    blocks = keys.groupBy("rule", "key").count().where("count > 1").persist()
+    sizes = blocks.groupBy("rule", "count").agg(F.count("*").alias("blocks")).toArrow()
+    rule_of = sizes.column("rule").to_numpy()
+    counts: list[RuleCount] = []
+    for position, rule in enumerate(rules):
+        mine = rule_of == position
+        counts.append(
+            capped(
+                rule,
+                sizes.column("count").to_numpy()[mine],
+                sizes.column("blocks").to_numpy()[mine],
+                budget,
+                settings.max_block,
             )
         )
-    if not pieces:
-        return None, counts
-    union = pieces[0]
-    for piece in pieces[1:]:
-        union = union.unionByName(piece)
-    return union.groupBy("i", "j").agg(F.bit_or("rules").alias("rules")), counts
+    limits = spark.createDataFrame(
+        pa.table(
+            {
+                "rule": pa.array([p for p, c in enumerate(counts) if c.pairs], pa.int32()),
+                "limit": pa.array([c.max_block for c in counts if c.pairs], pa.int64()),
+            }
+        )
+    )
+    kept = blocks.join(F.broadcast(limits), "rule").where("count <= limit").select("rule", "key")
+    members = keys.join(kept, ["rule", "key"])
+    a, b = members.alias("a"), members.alias("b")
+    pairs = (
+        a.join(
+            b,
+            (F.col("a.rule") == F.col("b.rule"))
+            & (F.col("a.key") == F.col("b.key"))
+            & (F.col("a.rid") < F.col("b.rid")),
+        )
+        .select(
+            F.col("a.rid").alias("i"),
+            F.col("b.rid").alias("j"),
+            F.expr("shiftleft(CAST(1 AS BIGINT), a.rule)").alias("rules"),
+        )
+        .groupBy("i", "j")
+        .agg(F.bit_or("rules").alias("rules"))
+    )
+    return (pairs if any(c.pairs for c in counts) else None), counts, blocks
 
 
 def _bits(masks: np.ndarray, rules: int) -> np.ndarray:
@@ -177,8 +193,6 @@ def deduplicate_spark(
     spark=None,
 ) -> LinkResult:
     """Returns the same LinkResult as pipeline.deduplicate, computed on Spark."""
-    from pyspark.sql import functions as F
-
     settings = settings or Settings()
     spark = spark or session()
     partitions = spark.sparkContext.defaultParallelism
@@ -189,56 +203,35 @@ def deduplicate_spark(
         raise ValueError("at most 62 blocking rules (one bit each)")
     ds_broadcast = spark.sparkContext.broadcast(ds)
     try:
-        pairs_frame, counts = _blocked_pairs(spark, ds, rules, settings, partitions)
+        pairs_frame, counts, blocks = _blocked_pairs(spark, ds, rules, settings, partitions)
         watch.stage("blocking")
         k_count = len(comparisons)
         if pairs_frame is None:
             collected = None
         else:
             scored = _with_levels(pairs_frame, ds_broadcast, comparisons).persist()
-            collected = scored.select("i", "j", "rules", *[f"g{k}" for k in range(k_count)])
+            scored.count()  # compare now, so that the stage's time is its own
+            collected = scored
         watch.stage("comparing")
 
         i, j = random_pairs(ds.n, settings.u_pairs, settings.seed)
         random_frame = _frame(
             spark, {"i": i, "j": j, "rules": np.zeros(len(i), np.int64)}, partitions
         )
-        levels = _with_levels(random_frame, ds_broadcast, comparisons)
-        tallies = [np.zeros(c.n_levels) for c in comparisons]
-        for k in range(k_count):
-            rows = levels.groupBy(f"g{k}").count().toArrow()
-            np.add.at(
-                tallies[k],
-                rows.column(f"g{k}").to_numpy().astype(np.int64),
-                rows.column("count").to_numpy().astype(np.float64),
-            )
+        tallies = _level_tallies(random_frame, ds_broadcast, comparisons)
         u = u_from_tallies(comparisons, tallies)
         watch.stage("u from random pairs")
 
+        found = _rule_patterns(collected, counts, comparisons) if collected is not None else {}
         trainings: list[RuleTraining | None] = []
         for position, count in enumerate(counts):
             used = trained_comparisons(comparisons, count.rule)
-            if collected is None or not count.pairs or not used:
+            if position not in found or not used:
                 trainings.append(None)
                 continue
-            columns = [f"g{k}" for k in used]
-            grouped = (
-                collected.where((F.col("rules").bitwiseAND(F.lit(1 << position))) != 0)
-                .groupBy(*columns)
-                .count()
-                .toArrow()
-            )
-            if grouped.num_rows == 0:
-                trainings.append(None)
-                continue
-            distinct = np.column_stack(
-                [grouped.column(c).to_numpy().astype(np.int8) for c in columns]
-            )
-            pattern_counts = grouped.column("count").to_numpy().astype(np.int64)
-            order = np.argsort(pattern_codes(distinct), kind="stable")
-            trainings.append(
-                train_rule(comparisons, count, used, distinct[order], pattern_counts[order], u)
-            )
+            codes, pattern_counts = found[position]
+            distinct = decode_patterns(codes, len(used))
+            trainings.append(train_rule(comparisons, count, used, distinct, pattern_counts, u))
         done = [t for t in trainings if t is not None]
         m = combine_m(comparisons, done)
         expected = _posterior_sum(collected, trainings, len(rules), k_count)
@@ -248,6 +241,7 @@ def deduplicate_spark(
         pairs, gamma, weight = _scored(collected, model, ds_broadcast, counts, k_count)
         if collected is not None:
             scored.unpersist()
+        blocks.unpersist()
         p = probability(weight)
         threshold = expected_f1_threshold(p)
         watch.stage("scoring")
@@ -263,6 +257,84 @@ def deduplicate_spark(
         threshold=threshold,
         timings=watch.timings,
     )
+
+
+def _level_tallies(frame, ds_broadcast, comparisons) -> list[np.ndarray]:
+    """Returns how many pairs of the frame reach each level, per comparison (one job)."""
+
+    def tally(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        ds = ds_broadcast.value
+        for batch in batches:
+            i = batch.column("i").to_numpy().astype(np.int32)
+            j = batch.column("j").to_numpy().astype(np.int32)
+            gamma = gamma_matrix(comparisons, ds, i, j)
+            ks, levels, numbers = [], [], []
+            for k, c in enumerate(comparisons):
+                found = np.bincount(gamma[:, k], minlength=c.n_levels)
+                ks += [k] * len(found)
+                levels += list(range(len(found)))
+                numbers += found.tolist()
+            yield pa.RecordBatch.from_arrays(
+                [pa.array(ks, pa.int32()), pa.array(levels, pa.int32()), pa.array(numbers)],
+                names=["k", "level", "n"],
+            )
+
+    rows = frame.mapInArrow(tally, "k int, level int, n long").toArrow()
+    tallies = [np.zeros(c.n_levels) for c in comparisons]
+    for k, level, n in zip(
+        rows.column("k").to_pylist(),
+        rows.column("level").to_pylist(),
+        rows.column("n").to_pylist(),
+        strict=True,
+    ):
+        tallies[k][level] += n
+    return tallies
+
+
+def _rule_patterns(collected, counts, comparisons) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """Returns, per rule, its pairs' distinct pattern codes (sorted) and their counts (one job)."""
+    from pyspark.sql import functions as F
+
+    used = [trained_comparisons(comparisons, c.rule) for c in counts]
+    k_count = len(comparisons)
+
+    def patterns_of(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            gamma = np.column_stack(
+                [batch.column(f"g{k}").to_numpy().astype(np.int8) for k in range(k_count)]
+            ).reshape(batch.num_rows, k_count)
+            masks = batch.column("rules").to_numpy().astype(np.int64)
+            for position, columns in enumerate(used):
+                rows = np.flatnonzero((masks >> position) & 1)
+                if not len(rows) or not columns:
+                    continue
+                codes, numbers = np.unique(
+                    pattern_codes(gamma[np.ix_(rows, columns)]), return_counts=True
+                )
+                yield pa.RecordBatch.from_arrays(
+                    [
+                        pa.array(np.full(len(codes), position, np.int32)),
+                        pa.array(codes),
+                        pa.array(numbers),
+                    ],
+                    names=["rule", "code", "n"],
+                )
+
+    table = (
+        collected.mapInArrow(patterns_of, "rule int, code long, n long")
+        .groupBy("rule", "code")
+        .agg(F.sum("n").alias("n"))
+        .toArrow()
+    )
+    rule = table.column("rule").to_numpy()
+    code = table.column("code").to_numpy()
+    number = table.column("n").to_numpy()
+    found = {}
+    for position in np.unique(rule):
+        mine = rule == position
+        order = np.argsort(code[mine])
+        found[int(position)] = (code[mine][order], number[mine][order].astype(np.int64))
+    return found
 
 
 def _posterior_sum(collected, trainings, rules: int, k_count: int) -> float:

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from atensi.dedup.engine import STAGES
-from atensi.dedup.filemode import FILE_ROLES, FileModeError, dedup_file
+from atensi.dedup.filemode import ENGINES, FILE_ROLES, FileModeError, dedup_file
 from atensi.dedup.management.registry_run import add_run_arguments, registry_run
 
 EXIT_USAGE = 2  # as argparse does for bad options
@@ -72,6 +72,13 @@ class Command(BaseCommand):
             "that maximises the expected F1)",
         )
         file.add_argument("--progress", action="store_true", help="show a progress bar on stderr")
+        file.add_argument(
+            "--engine",
+            choices=ENGINES,
+            default="embedded",
+            help="where the model runs: embedded (this process, the default) or spark (Apache "
+            "Spark; master from ATENSI_SPARK_MASTER, default local[2]); same model, same pairs",
+        )
         add_run_arguments(sub)
 
     def handle(self, *args, action, **options):
@@ -80,7 +87,7 @@ class Command(BaseCommand):
         elif action == "run":
             registry_run(self, ProgressBar, **options)
 
-    def _file(self, *, input, id_column, columns, output, threshold, progress, **options):
+    def _file(self, *, input, id_column, columns, output, threshold, progress, engine, **options):
         try:
             summary = dedup_file(
                 input_path=Path(input),
@@ -89,6 +96,7 @@ class Command(BaseCommand):
                 output_path=Path(output),
                 threshold=threshold,
                 progress=ProgressBar(sys.stderr) if progress else None,
+                engine=engine,
             )
         except FileModeError as exc:
             raise CommandError(str(exc), returncode=EXIT_USAGE) from None
