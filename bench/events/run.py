@@ -477,6 +477,13 @@ def bench_backend(name: str, url: str, opts) -> dict:
             api["server_cpu_ms_per_write"] = (
                 round(cpu * 1000 / api["done_with_warmup"], 2) if api["done_with_warmup"] else None
             )
+            # What the workers could answer with every core to themselves (the database and the
+            # clients left out): an upper bound read from the CPU cost, not a measured rate.
+            api["cpu_bound_ceiling_per_s"] = (
+                round((os.cpu_count() or 1) * 1000 / api["server_cpu_ms_per_write"])
+                if api["server_cpu_ms_per_write"]
+                else None
+            )
             ids = api.pop("ids")
             with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
                 json.dump(ids, f)
@@ -551,6 +558,7 @@ def table(results: dict) -> str:
                 f"| {_label(name)} | {n} | {api['per_s']:,.0f}"
                 + (f" ({api['errors']} errors)" if api["errors"] else "")
                 + f" | {_ms(api)} | {api['server_cpu_ms_per_write'] or '–'} ms"
+                + f" (ceiling {api['cpu_bound_ceiling_per_s'] or '–'}/s)"
                 + f" | {loop['per_s']:,.0f} | {_ms(loop)} | "
                 + (f"{pgb['per_s']:,.0f} | {_ms(pgb)}" if pgb.get("per_s") else "– | –")
                 + f" | {ratio:.1%}{mark} | "
@@ -576,7 +584,11 @@ def table(results: dict) -> str:
         f"{TARGET_RATIO:.0%}. SQLite is for information (one writer at a time). Server CPU per "
         "write is the user + system time of the gunicorn workers over the level divided by the "
         "writes answered: what a write costs the application whatever the machine's load (the "
-        "database's own work is not in it)."
+        "database's own work is not in it). On a machine shared with other work the API, which "
+        "needs CPU for every write, loses more than the raw inserts, which mostly wait for the "
+        "WAL flush; the load average says how shared it was. Ceiling: cores × 1000 / server CPU "
+        "per write, what the workers could answer with every core to themselves (an upper bound, "
+        "not a measurement)."
     )
     return "\n".join(lines + notes)
 
