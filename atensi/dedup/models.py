@@ -114,6 +114,10 @@ class CandidatePair(models.Model):
         indexes = [
             # the review queue: open pairs, likeliest and most consequential first
             models.Index(fields=["status", "-probability", "-impact"], name="dedup_pair_queue_idx"),
+            # the same queue, most active cases first
+            models.Index(
+                fields=["status", "-impact", "-probability"], name="dedup_pair_impact_idx"
+            ),
             # pairs of one person (merge closes them; the person's page may list them)
             models.Index(fields=["person_b", "status"], name="dedup_pair_person_b_idx"),
         ]

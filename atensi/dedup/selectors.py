@@ -4,7 +4,7 @@ A pair, a merge or a live warning shows two persons' records, so it is visible o
 who may see BOTH persons (registry.selectors.persons_visible_to); anything else is "not found".
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from atensi.accounts.access import can_read_duplicates, sees_many_units
@@ -38,8 +38,13 @@ def pairs_visible_to(user) -> QuerySet[CandidatePair]:
         return CandidatePair.objects.none()
     if user.is_national:
         return CandidatePair.objects.all()
-    visible = persons_visible_to(user).values("pk")
-    return CandidatePair.objects.filter(person_a__in=visible, person_b__in=visible)
+    # Checked per pair (by primary key) rather than as two lists of every visible person: a
+    # sentra or directorate sees 10^5 persons at national scale, a queue page needs 25 pairs.
+    visible = persons_visible_to(user)
+    return CandidatePair.objects.filter(
+        Exists(visible.filter(pk=OuterRef("person_a_id"))),
+        Exists(visible.filter(pk=OuterRef("person_b_id"))),
+    )
 
 
 def review_queue(user, *, status: str = PairStatus.OPEN, order: str = "score"):
@@ -77,8 +82,11 @@ def merges_visible_to(user) -> QuerySet[Merge]:
     )
     if user.is_national:
         return merges
-    visible = persons_visible_to(user).values("pk")
-    return merges.filter(survivor__in=visible, merged__in=visible)
+    visible = persons_visible_to(user)
+    return merges.filter(
+        Exists(visible.filter(pk=OuterRef("survivor_id"))),
+        Exists(visible.filter(pk=OuterRef("merged_id"))),
+    )
 
 
 def merge_get(user, pk) -> Merge:

@@ -32,9 +32,9 @@ from .selectors import persons_in_scope, persons_visible_to
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
-# Pairs below this probability are not worth a person's time even when the model's own
-# cut-off (its expected-F1 maximum) is lower; pairs above it but below the cut-off are the
-# uncertain ones people should see.
+# By default a run keeps every pair the model's own cut-off (its expected-F1 maximum) counts as
+# a match, and never fewer than the pairs from this probability up: a cut-off above it would hide
+# the uncertain pairs, which are the ones a person most needs to look at.
 REVIEW_FLOOR = 0.5
 BATCH = 2000
 
