@@ -610,14 +610,16 @@ def summary(results: dict) -> list[dict]:
         for n, level in r["levels"].items():
             api = level["api"]
             ratio = level["ratio"] or 0
-            ok = _written_ok(api["verified"]) and api["errors"] == 0
+            written = _written_ok(api["verified"])
+            ok = written and api["errors"] == 0
             rows.append(
                 {
                     "measure": f"{label}: service-delivery writes via API / raw inserts, "
                     f"{n} client{'s' if n != '1' else ''}",
                     "value": f"{ratio:.1%} ({api['per_s']:,.0f} vs {level['raw_per_s']:,.0f}/s; "
                     f"API p95 {api['p95_ms']} ms; load {level['load_average'][0]:.1f})"
-                    + ("" if ok else "; writes NOT all verified"),
+                    + ("" if written else "; answered writes NOT all found with audit and event")
+                    + (f"; {api['errors']} requests failed" if api["errors"] else ""),
                     "target": f">= {TARGET_RATIO:.0%}" if name == "postgres" else None,
                     "met": (ratio >= TARGET_RATIO and ok) if name == "postgres" else None,
                 }
