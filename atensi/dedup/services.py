@@ -25,7 +25,7 @@ from atensi.dedup.engine import Settings, deduplicate
 from atensi.organisation.models import Unit
 from atensi.registry.models import Person, PersonNameToken
 
-from .matching import dataset_of, person_rows
+from .matching import dataset_of, explanations, person_rows
 from .models import CandidatePair, Decision, MatchRun, Merge, PairStatus, RunStatus, Verdict
 from .selectors import persons_in_scope, persons_visible_to
 
@@ -138,8 +138,8 @@ def _run_matching(run: MatchRun, *, actor, unit, progress, settings) -> None:
         run.candidate_pairs = len(result.pairs.i)
         run.model = result.model.as_dict()
         run.timings = result.timings
-        for row in result.above(cut):
-            detail = result.explain(int(row))
+        chosen = result.above(cut)
+        for row, detail in zip(chosen, explanations(result, chosen), strict=True):
             a, b = int(detail["id_a"]), int(detail["id_b"])
             a, b = min(a, b), max(a, b)
             pairs.append(

@@ -200,3 +200,29 @@ def test_each_role_sees_the_runs_of_its_scope(registry, head_a, head_b, auditor,
     assert run in runs_visible_to(auditor)
     assert run not in runs_visible_to(head_b)
     assert not runs_visible_to(pendamping_a).exists()
+
+
+def test_explanations_of_many_pairs_equal_the_engines_one_by_one(population):
+    from atensi.dedup.engine import Settings, build_dataset, deduplicate
+    from atensi.dedup.matching import explanations
+
+    records = population[:600]
+    ds = build_dataset(
+        [r["record_id"] for r in records],
+        {
+            "name": [r["full_name"] for r in records],
+            "birth_date": [r["birth_date"] for r in records],
+            "sex": [r["sex"] for r in records],
+            "nik": [r["nik"] for r in records],
+        },
+    )
+    result = deduplicate(ds, Settings(u_pairs=50_000))
+    rows = result.above(0.0)[:50]
+    assert len(rows) > 10
+    many = explanations(result, rows)
+    for row, detail in zip(rows, many, strict=True):
+        one = result.explain(int(row))
+        assert detail["fields"] == one["fields"] and detail["rules"] == one["rules"]
+        assert (detail["id_a"], detail["id_b"]) == (one["id_a"], one["id_b"])
+        assert detail["match_weight"] == pytest.approx(one["match_weight"])
+        assert detail["probability"] == pytest.approx(one["probability"])
