@@ -204,28 +204,35 @@ class Model:
     ) -> np.ndarray:
         """Returns the term-frequency weight per pair and comparison (0 where none applies)."""
         adjust = np.zeros(gamma.shape, dtype=np.float64)
+        for k, rows, weight in self._tf_weights(ds, gamma, i, j):
+            adjust[rows, k] = weight
+        return adjust
+
+    def _tf_weights(self, ds: Dataset, gamma: np.ndarray, i: np.ndarray, j: np.ndarray):
+        """Yields (comparison, rows, term-frequency weight) where an adjustment applies."""
         for k, comparison in enumerate(self.comparisons):
             tf = self.tf.get(comparison.name)
             if tf is None:
                 continue
-            at_level = np.isin(gamma[:, k], comparison.tf_levels)
+            column = gamma[:, k]
+            at_level = column == comparison.tf_levels[0]
+            for level in comparison.tf_levels[1:]:
+                at_level |= column == level
             rows = np.flatnonzero(at_level)
             if not len(rows):
                 continue
             codes_a = tf.codes(ds, i[rows])
             codes_b = tf.codes(ds, j[rows])
             share = np.maximum(np.maximum(tf.share[codes_a], tf.share[codes_b]), tf.floor)
-            level_u = self.u[k][gamma[rows, k]]
-            adjust[rows, k] = np.log2(level_u / share)
-        return adjust
+            yield k, rows, np.log2(self.u[k][column[rows]] / share)
 
     def score(self, ds: Dataset, gamma: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Returns the match weight of each pair (log2 odds)."""
         total = np.full(len(gamma), self.prior_weight)
         for k, w in enumerate(self.weights()):
             total += w[gamma[:, k]]
-        if self.tf:
-            total += self.tf_adjustments(ds, gamma, i, j).sum(axis=1)
+        for _k, rows, weight in self._tf_weights(ds, gamma, i, j):
+            total[rows] += weight
         return total
 
     def explain(self, ds: Dataset, gamma_row: np.ndarray, i: int, j: int) -> dict:
