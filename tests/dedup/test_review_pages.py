@@ -215,3 +215,22 @@ def test_the_bundled_model_fits_the_engines_comparisons():
         {"id": 2, "full_name": "Budi Santosa", "birth_date": BORN},
     ]
     assert model_from_parameters(default_parameters(), dataset_of(rows)) is not None
+
+
+def test_the_queue_page_costs_the_same_queries_for_few_or_many_pairs(pendamping_a, head_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = browser_for(head_a)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/duplikat/").status_code == 200
+        return len(captured)
+
+    people = [make_person(pendamping_a, full_name=f"Sutrisno {n}") for n in range(8)]
+    make_pair(people[0], people[1])
+    few = queries()
+    for n in range(2, 8, 2):
+        make_pair(people[n], people[n + 1])
+    assert queries() == few
