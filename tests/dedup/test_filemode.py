@@ -126,3 +126,24 @@ def test_progress_goes_to_stderr(people_csv, tmp_path, capsys):
     summary = run(people_csv, tmp_path / "pairs.csv", "--progress")
     assert "rekaman" in summary
     assert "scoring" in capsys.readouterr().err
+
+
+def test_rows_missing_trailing_cells_and_a_byte_order_mark_are_read(tmp_path):
+    path = tmp_path / "sheet.csv"
+    path.write_text(
+        "\ufeffid,nama,tanggal_lahir\n"
+        "1,Soeparno,12-03-1950\n"
+        "2,Suparno,12-03-1950\n"
+        "3,Siti Aminah\n",  # a spreadsheet drops empty cells at the end of a row
+        encoding="utf-8",
+    )
+    output = tmp_path / "pairs.csv"
+    run(path, output, columns=["name=nama", "birth_date=tanggal_lahir"], id_column="id")
+    assert [row[:2] for row in read_pairs(output)[1:]] == [["1", "2"]]
+
+
+def test_a_file_that_is_not_utf8_is_named_with_what_to_do(tmp_path):
+    path = tmp_path / "sheet.csv"
+    path.write_bytes("id,nama\n1,Sj\xe4ifuddin\n".encode("latin-1"))
+    with pytest.raises(CommandError, match="UTF-8"):
+        run(path, tmp_path / "out.csv", columns=["name=nama"], id_column="id")
