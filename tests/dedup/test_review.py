@@ -116,6 +116,7 @@ def test_an_unsure_pair_stays_in_view_and_gets_the_new_score(registry, head_a):
     run = dedup_run(actor=head_a, purpose="Pembersihan data lagi")
     pair.refresh_from_db()
     assert pair.status == PairStatus.UNSURE and pair.run == run
+    assert {f["field"] for f in pair.explanation["fields"]} >= {"name", "nik", "birth_date"}
     assert pair in review_queue(head_a, status="unsure")
 
 
