@@ -93,10 +93,13 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # One writer at a time: a write waits up to ATENSI_SQLITE_BUSY_MS for the lock (20 s by
+    # default; 5 s was exceeded by 32 concurrent API writers on a loaded 2-core machine).
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-            "PRAGMA busy_timeout=5000; PRAGMA mmap_size=268435456; PRAGMA cache_size=-65536;"
+            f"PRAGMA busy_timeout={env_int('ATENSI_SQLITE_BUSY_MS', 20000)}; "
+            "PRAGMA mmap_size=268435456; PRAGMA cache_size=-65536;"
         ),
         "transaction_mode": "IMMEDIATE",
     }
