@@ -42,6 +42,8 @@ class MatchRun(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING
     )
+    # The engine's stage while running (blocking, comparing, ...), for the runs page.
+    stage = models.CharField(_("tahap"), max_length=30, blank=True)
     parameters = models.JSONField(_("parameter"), default=dict, blank=True)
     # Counts: records compared, candidate pairs scored, pairs kept for review (new or updated),
     # pairs left alone because people had already decided them.

@@ -9,11 +9,13 @@ with a copy of each row as it was, so that person_unmerge puts every link back e
 
 import json
 import logging
+import threading
 from collections.abc import Callable
 
 from django.apps import apps
+from django.conf import settings as django_settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -78,6 +80,21 @@ def dedup_run(
     Pairs people have already decided (different, same, merged) are left as they are: a
     "different" decision is never asked again. Open and unsure pairs get the new score.
     """
+    run = dedup_run_start(
+        actor=actor, unit=unit, purpose=purpose, threshold=threshold, settings=settings
+    )
+    return dedup_run_execute(run=run, progress=progress)
+
+
+def dedup_run_start(
+    *,
+    actor,
+    unit: Unit | None = None,
+    purpose: str,
+    threshold: float | None = None,
+    settings: Settings | None = None,
+) -> MatchRun:
+    """Records a run (who, why, over what) before it starts; dedup_run_execute does the work."""
     _require_reviewer(actor)
     purpose = _required_text(
         purpose,
@@ -111,8 +128,22 @@ def dedup_run(
                 "unit": [None, unit.code if unit else None],
             },
         )
+    return run
+
+
+def dedup_run_execute(*, run: MatchRun, progress: Progress | None = None) -> MatchRun:
+    """Does the matching of a recorded run; a failure is kept on the run and raised again."""
+    parameters = run.parameters
+    settings = Settings(
+        seed=parameters["seed"],
+        u_pairs=parameters["u_pairs"],
+        pairs_per_record=parameters["pairs_per_record"],
+        max_block=parameters["max_block"],
+    )
     try:
-        _run_matching(run, actor=actor, unit=unit, progress=progress, settings=settings)
+        _run_matching(
+            run, actor=run.started_by, unit=run.unit, progress=progress, settings=settings
+        )
     except Exception as exc:
         logger.exception("dedup run %s failed", run.pk)
         run.status = RunStatus.FAILED
@@ -121,6 +152,43 @@ def dedup_run(
         run.save(update_fields=["status", "message", "finished_at"])
         raise
     return run
+
+
+def dedup_run_in_background(run: MatchRun) -> None:
+    """Executes a started run in a thread, saving its stage for the runs page to show.
+
+    A page must answer within seconds; a sentra of 10^5 persons takes a minute or two.
+    ATENSI_DEDUP_SYNC (tests) runs it in this thread instead.
+    """
+    if getattr(django_settings, "ATENSI_DEDUP_SYNC", False):
+        dedup_run_execute(run=run, progress=_StageSaver(run.pk))
+        return
+    transaction.on_commit(
+        lambda: threading.Thread(
+            target=_execute_in_thread, args=(run.pk,), name=f"atensi-dedup-{run.pk}", daemon=True
+        ).start()
+    )
+
+
+def _execute_in_thread(run_id: int) -> None:
+    try:
+        run = MatchRun.objects.select_related("started_by", "unit").get(pk=run_id)
+        dedup_run_execute(run=run, progress=_StageSaver(run_id))
+    except Exception:  # kept on the run by dedup_run_execute; nobody else to tell
+        pass
+    finally:
+        connections.close_all()
+
+
+class _StageSaver:
+    """Saves the stage a run has reached on the run, so the runs page can show it."""
+
+    def __init__(self, run_id: int):
+        self.run_id = run_id
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not connection.in_atomic_block:
+            MatchRun.objects.filter(pk=self.run_id).update(stage=stage[:30])
 
 
 def _run_matching(run: MatchRun, *, actor, unit, progress, settings) -> None:

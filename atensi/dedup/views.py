@@ -32,7 +32,7 @@ from .forms import (
 from .labels import explained_fields
 from .live import likely_existing
 from .matching import parent_names
-from .models import PairStatus
+from .models import PairStatus, RunStatus
 from .selectors import (
     active_merge_of,
     merge_get,
@@ -41,7 +41,14 @@ from .selectors import (
     review_queue,
     runs_visible_to,
 )
-from .services import active_case_counts, dedup_run, pair_decide, person_merge, person_unmerge
+from .services import (
+    active_case_counts,
+    dedup_run_in_background,
+    dedup_run_start,
+    pair_decide,
+    person_merge,
+    person_unmerge,
+)
 
 PAGE_SIZE = 25
 
@@ -123,26 +130,29 @@ def run_start(request):
     code = form.cleaned_data.get("unit") or None
     unit = Unit.objects.get(code=code) if code else None
     try:
-        run = dedup_run(actor=user, unit=unit, purpose=form.cleaned_data["purpose"])
+        run = dedup_run_start(actor=user, unit=unit, purpose=form.cleaned_data["purpose"])
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("dedup:queue")
+    dedup_run_in_background(run)
     messages.success(
         request,
-        _(
-            "Pencarian selesai: %(records)d orang dibandingkan, %(found)d pasangan untuk "
-            "ditinjau, %(decided)d sudah pernah diputuskan."
-        )
-        % {"records": run.records, "found": run.pairs_found, "decided": run.pairs_decided},
+        _("Pencarian duplikat dimulai; pasangan yang ditemukan masuk antrean tinjauan."),
     )
-    return redirect("dedup:queue")
+    return redirect("dedup:runs")
 
 
 @dedup_page
 def runs(request):
     """Every run in the user's scope: who, when, why, over what, and what it found."""
     page_obj = Paginator(runs_visible_to(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "dedup/runs.html", {"page_obj": page_obj, "runs": page_obj.object_list})
+    context = {
+        "page_obj": page_obj,
+        "runs": page_obj.object_list,
+        "running": any(run.status == RunStatus.RUNNING for run in page_obj.object_list),
+    }
+    template = "dedup/partials/runs_table.html" if _is_htmx(request) else "dedup/runs.html"
+    return render(request, template, context)
 
 
 ROWS = [

@@ -161,16 +161,28 @@ def test_a_supervisor_cannot_merge_through_the_page(pair, head_a, supervisor_a):
     assert response.status_code == 400 and not Merge.objects.exists()
 
 
-def test_a_run_from_the_page_needs_a_purpose(pair, head_a):
+def test_a_run_from_the_page_needs_a_purpose_and_shows_on_the_runs_page(pair, head_a, settings):
+    settings.ATENSI_DEDUP_SYNC = True  # pages run it in a background thread otherwise
     client = browser_for(head_a)
     before = MatchRun.objects.count()
     client.post("/duplikat/jalankan/", {"purpose": ""})
     assert MatchRun.objects.count() == before
     response = client.post("/duplikat/jalankan/", {"purpose": "Persiapan bansos"})
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.url == "/duplikat/pencarian/"
     run = MatchRun.objects.latest("id")
-    assert run.started_by == head_a and run.purpose == "Persiapan bansos"
-    assert "Persiapan bansos" in client.get("/duplikat/pencarian/").content.decode()
+    assert (run.started_by, run.purpose, run.status) == (head_a, "Persiapan bansos", "done")
+    assert run.records == 2 and run.stage == ""
+    runs = client.get("/duplikat/pencarian/").content.decode()
+    assert "Persiapan bansos" in runs and 'hx-trigger="every 3s"' not in runs
+
+
+def test_the_runs_page_polls_while_a_run_is_going(head_a):
+    from atensi.dedup.services import dedup_run_start
+
+    run = dedup_run_start(actor=head_a, purpose="Persiapan bansos")
+    MatchRun.objects.filter(pk=run.pk).update(stage="comparing")
+    html = browser_for(head_a).get("/duplikat/pencarian/").content.decode()
+    assert 'hx-trigger="every 3s"' in html and "berjalan (comparing)" in html
 
 
 def test_the_live_check_warns_of_an_existing_person_by_nik_or_by_name_and_birth_date(
