@@ -486,10 +486,12 @@ def overdue_q(*, now: dt.datetime | None = None, targets: TargetTable | None = N
     conditions = list(_overdue_conditions(targets or TargetTable(), now or timezone.now()))
     if not conditions:
         return Q(pk__in=[])
+    # Each condition names its open stages, so the (unit|pendamping, stage) indexes serve
+    # every branch; repeating the stages outside would only make the planner expect fewer rows.
     any_overdue = Q()
     for _milestone, condition, _hours in conditions:
         any_overdue |= condition
-    return Q(any_overdue, stage__in=MILESTONE_OPEN_STAGES[Milestone.PLAN_APPROVED])
+    return any_overdue
 
 
 def queue_overdue(user, *, now: dt.datetime | None = None) -> QuerySet[Case]:
