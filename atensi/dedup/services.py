@@ -7,6 +7,7 @@ person's own record is kept as it was; the Merge row marks it and lists every re
 with a copy of each row as it was, so that person_unmerge puts every link back exactly.
 """
 
+import datetime as dt
 import json
 import logging
 import threading
@@ -38,6 +39,7 @@ Progress = Callable[[str, int, int], None]
 # a match, and never fewer than the pairs from this probability up: a cut-off above it would hide
 # the uncertain pairs, which are the ones a person most needs to look at.
 REVIEW_FLOOR = 0.5
+STALE_AFTER = dt.timedelta(hours=3)
 BATCH = 2000
 
 
@@ -104,6 +106,14 @@ def dedup_run_start(
     if threshold is not None and not 0.0 <= threshold <= 1.0:
         raise ApplicationError(_("Ambang peluang harus antara 0 dan 1."), code="invalid_threshold")
     settings = settings or Settings()
+    # Two runs writing the same pairs at once would collide; a run still "running" after
+    # STALE_AFTER was cut short (its server restarted) and no longer counts.
+    since = timezone.now() - STALE_AFTER
+    if MatchRun.objects.filter(status=RunStatus.RUNNING, started_at__gte=since).exists():
+        raise Conflict(
+            _("Pencarian duplikat lain sedang berjalan; tunggu sampai selesai."),
+            code="run_in_progress",
+        )
     with transaction.atomic():
         run = MatchRun.objects.create(
             started_by=actor,

@@ -227,3 +227,13 @@ def test_explanations_of_many_pairs_equal_the_engines_one_by_one(population):
         assert (detail["id_a"], detail["id_b"]) == (one["id_a"], one["id_b"])
         assert detail["match_weight"] == pytest.approx(one["match_weight"])
         assert detail["probability"] == pytest.approx(one["probability"])
+
+
+def test_a_second_run_waits_for_the_one_going(registry, head_a, supervisor_a):
+    from atensi.common.errors import Conflict
+    from atensi.dedup.services import dedup_run_start
+
+    dedup_run_start(actor=head_a, purpose="Pembersihan data")
+    with pytest.raises(Conflict):
+        dedup_run(actor=supervisor_a, purpose="Pembersihan data juga")
+    assert MatchRun.objects.count() == 1
