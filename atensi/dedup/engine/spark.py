@@ -21,6 +21,10 @@ columns are broadcast to the executors. The work that grows with the pairs runs 
   computed on the executors with the trained model, which is small and shipped to them.
 The scored pairs come back to the driver as a LinkResult, identical to the embedded one (the
 test in tests/dedup/test_engine_spark.py compares pairs, levels and probabilities).
+
+Limit: the broadcast Dataset costs each executor about 100 bytes per record plus the distinct
+strings (a million records: about 100 MB), so a registry of a few tens of millions fits ordinary
+executors; beyond that the records' columns would have to be joined to the pairs instead.
 """
 
 import os
