@@ -10,6 +10,7 @@ re-pointed, so that it can be undone exactly.
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 USER = settings.AUTH_USER_MODEL
@@ -66,6 +67,13 @@ class MatchRun(models.Model):
     def __str__(self) -> str:
         scope = self.unit.code if self.unit_id else _("nasional")
         return f"#{self.pk} {scope} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_stale(self) -> bool:
+        """Says whether a run still marked running was cut short (its server restarted)."""
+        from atensi.dedup.services import STALE_AFTER
+
+        return self.status == RunStatus.RUNNING and timezone.now() - self.started_at > STALE_AFTER
 
 
 class PairStatus(models.TextChoices):

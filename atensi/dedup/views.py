@@ -149,7 +149,9 @@ def runs(request):
     context = {
         "page_obj": page_obj,
         "runs": page_obj.object_list,
-        "running": any(run.status == RunStatus.RUNNING for run in page_obj.object_list),
+        "running": any(
+            run.status == RunStatus.RUNNING and not run.is_stale for run in page_obj.object_list
+        ),
     }
     template = "dedup/partials/runs_table.html" if _is_htmx(request) else "dedup/runs.html"
     return render(request, template, context)

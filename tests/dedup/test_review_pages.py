@@ -246,3 +246,17 @@ def test_the_queue_page_costs_the_same_queries_for_few_or_many_pairs(pendamping_
     for n in range(2, 8, 2):
         make_pair(people[n], people[n + 1])
     assert queries() == few
+
+
+def test_a_run_cut_short_by_a_restart_says_so_and_blocks_nothing(head_a, supervisor_a):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from atensi.dedup.services import dedup_run, dedup_run_start
+
+    run = dedup_run_start(actor=head_a, purpose="Terputus")
+    MatchRun.objects.filter(pk=run.pk).update(started_at=timezone.now() - dt.timedelta(hours=4))
+    html = browser_for(head_a).get("/duplikat/pencarian/").content.decode()
+    assert "terhenti" in html and 'hx-trigger="every 3s"' not in html
+    assert dedup_run(actor=supervisor_a, purpose="Lagi").status == "done"
