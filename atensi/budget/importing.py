@@ -28,8 +28,9 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from hashlib import blake2b
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,8 @@ from .models import (
     SumberDana,
 )
 from .services import (
+    BlokirBasis,
+    blokir_units_lock,
     locked_changes_record,
     locks_for,
     realisation_batch_months,
@@ -623,8 +626,7 @@ class _Row:
         self.errors: list[tuple[str, str]] = []
 
     def header(self, name: str) -> str:
-        position = self.positions.get(name)
-        return self.headers[position] if position is not None else name
+        return _header(self.positions, self.headers, name)
 
     def raw(self, name: str):
         position = self.positions.get(name)
@@ -644,6 +646,12 @@ class _Row:
 
     def error(self, name: str, message) -> None:
         self.errors.append((self.header(name), str(message)))
+
+
+def _header(positions: dict[str, int], headers: list[str], name: str) -> str:
+    """The file's own heading of a column (as the user sees it), else its template name."""
+    position = positions.get(name)
+    return headers[position] if position is not None else name
 
 
 def _positions(kind: str, keys: list[str]) -> tuple[dict[str, int], list[str]]:
@@ -866,6 +874,7 @@ def _check_blokir(row: _Row, ctx: _Context, state: dict) -> dict | None:
     if row.errors:
         return None
     return {
+        "row": row.number,
         "ta": ta,
         "unit": unit,
         "output": output,
@@ -930,6 +939,86 @@ CHECKS = {
     Kind.PLAN: _check_plan,
     Kind.BLOKIR: _check_blokir,
     Kind.OUTPUT: _check_output,
+}
+
+
+def _confirm_blokir(good: list[dict], result: ImportResult, column: Callable[[str], str]):
+    """Checks the file's new blokir against the pagu not yet blocked; returns the rows kept.
+
+    Runs in the write transaction with the satker locked, as the blokir page does, and through
+    the same rule (services.BlokirBasis). A row already stored (a re-import) is matched to its
+    blokir and not counted twice. The new ones are checked in date order, each counting the
+    file's earlier ones, as if recorded one after the other: two rows together cannot exceed
+    the pagu either.
+    """
+    blokir_units_lock({row["unit"].pk for row in good})
+    bases: dict[tuple, BlokirBasis] = {}
+    stored: dict[tuple, dict[tuple, list[Blokir]]] = {}
+    added: dict[tuple, list[dict]] = defaultdict(list)
+    kept = []
+    for row in sorted(good, key=itemgetter("blocked_on", "row")):
+        satker = (row["ta"], row["unit"].pk)
+        if satker not in bases:
+            bases[satker] = BlokirBasis(row["unit"], row["ta"])
+            found = defaultdict(list)
+            for b in Blokir.objects.filter(ta=row["ta"], unit=row["unit"]).order_by("pk"):
+                found[b.output_id, b.jenis_belanja, b.amount, b.reason, b.blocked_on].append(b)
+            stored[satker] = found
+        basis = bases[satker]
+        output_id = row["output"].pk if row["output"] else None
+        dated = (output_id, row["jenis_belanja"], row["amount"], row["blocked_on"])
+        key = (output_id, row["jenis_belanja"], row["amount"], row["reason"], row["blocked_on"])
+        matches = stored[satker].get(key)
+        row["stored"] = matches.pop(0) if matches else None
+        if row["stored"] is not None:
+            previous = row["stored"]
+            if previous.released_amount is None and previous.released_on != row["released_on"]:
+                basis.replace((*dated, previous.released_on), (*dated, row["released_on"]))
+            kept.append(row)
+            continue
+        try:
+            basis.check(
+                jenis_belanja=row["jenis_belanja"],
+                amount=row["amount"],
+                on=row["blocked_on"],
+                output=row["output"],
+            )
+        except ApplicationError as exc:
+            result.error_rows += 1
+            result.add_issue(row["row"], column("jumlah"), _room_problem(exc, row, added[satker]))
+            continue
+        basis.add(*dated, row["released_on"])
+        added[satker].append(row)
+        kept.append(row)
+    result.issues.sort(key=attrgetter("row"))
+    return sorted(kept, key=itemgetter("row"))
+
+
+def _room_problem(exc: ApplicationError, row: dict, added: list[dict]) -> str:
+    """The refusal of a row, naming the file's other rows that block the same pagu then."""
+    on = row["blocked_on"]
+    others = [
+        str(other["row"])
+        for other in added
+        if other["jenis_belanja"] == row["jenis_belanja"]
+        and other["blocked_on"] <= on
+        and (other["released_on"] is None or on < other["released_on"])
+    ]
+    parts = [exc.message]
+    if others:
+        parts.append(
+            _("Blokir baris %(rows)s berkas ini ikut dihitung pada tanggal itu.")
+            % {"rows": ", ".join(others)}
+        )
+    parts.append(
+        _("Kurangi jumlah blokir, atau impor lebih dulu DIPA (revisi) yang menambah pagunya.")
+    )
+    return " ".join(str(p) for p in parts)
+
+
+# Checks that need the database as the write will find it: run in the write transaction.
+CONFIRMS = {
+    Kind.BLOKIR: _confirm_blokir,
 }
 
 
@@ -1087,24 +1176,9 @@ def _write_plan(actor, rows: list[dict], batch: ImportBatch, result: ImportResul
 
 
 def _write_blokir(actor, rows: list[dict], batch: ImportBatch, result: ImportResult) -> None:
-    existing: dict[tuple, list[Blokir]] = {}
     for row in rows:
-        unit = row["unit"]
-        if (row["ta"], unit.pk) not in existing:
-            found = defaultdict(list)
-            for b in Blokir.objects.filter(ta=row["ta"], unit=unit):
-                found[b.output_id, b.jenis_belanja, b.amount, b.reason, b.blocked_on].append(b)
-            existing[row["ta"], unit.pk] = found
-        key = (
-            row["output"].pk if row["output"] else None,
-            row["jenis_belanja"],
-            row["amount"],
-            row["reason"],
-            row["blocked_on"],
-        )
-        matches = existing[row["ta"], unit.pk].get(key)
-        if matches:
-            blokir = matches.pop(0)
+        blokir = row["stored"]  # matched by _confirm_blokir
+        if blokir is not None:
             if blokir.released_amount is not None and blokir.released_on != row["released_on"]:
                 # Lifted on the blokir page with its letter (perhaps in part, the remainder
                 # carried on by a new blokir): a file's other date would double-count it.
@@ -1128,10 +1202,10 @@ def _write_blokir(actor, rows: list[dict], batch: ImportBatch, result: ImportRes
             else:
                 result.skipped += 1
             continue
-        revision = _revision(actor, unit, row["ta"], row["blocked_on"], row["revision"])
+        revision = _revision(actor, row["unit"], row["ta"], row["blocked_on"], row["revision"])
         Blokir.objects.create(
             ta=row["ta"],
-            unit=unit,
+            unit=row["unit"],
             output=row["output"],
             jenis_belanja=row["jenis_belanja"],
             amount=row["amount"],
@@ -1588,6 +1662,11 @@ def _import_small(
     if result.error_rows and not result.valid_only:
         return
     with transaction.atomic():
+        confirm = CONFIRMS.get(kind)
+        if confirm is not None:
+            good = confirm(good, result, partial(_header, positions, table.headers))
+            if result.error_rows and not result.valid_only:
+                return
         if progress:
             progress(WRITE, 0, len(good))
         batch = _batch(actor, kind, result, sha256, restatement_reason)

@@ -264,32 +264,87 @@ def _text_required(value: str, field: str, message) -> str:
     return value
 
 
+class BlokirBasis:
+    """The pagu lines and blokir of one satker in one TA, against which new blokir are checked.
+
+    Loaded once; blokir not yet stored (the earlier rows of a file) are added with `add`, so
+    several new blokir are checked together as if recorded one after the other.
+    """
+
+    def __init__(self, unit: Unit, ta: int):
+        data = budget_data(ta, [unit.pk])
+        # (output_id, jenis_belanja, pagu, valid_from, valid_to)
+        self.allocations = list(data.allocations.get(unit.pk, ()))
+        # (output_id, jenis_belanja, amount, blocked_on, released_on)
+        self.blokir = list(data.blokir.get(unit.pk, ()))
+
+    def add(self, output_id, jenis_belanja, amount, blocked_on, released_on) -> None:
+        self.blokir.append((output_id, jenis_belanja, amount, blocked_on, released_on))
+
+    def replace(self, old: tuple, new: tuple) -> None:
+        """Counts a stored blokir with other dates (a file changes when it was opened)."""
+        self.blokir.remove(old)
+        self.blokir.append(new)
+
+    def unblocked(self, *, jenis_belanja: str, on: dt.date, output_id: int | None = None) -> int:
+        """Returns the pagu of the jenis belanja (and RO) in force on `on` not yet blocked.
+
+        For an RO it is the smaller of the RO's own room and the satker's room in that jenis
+        belanja, since a blokir without an RO also holds back part of the satker's pagu.
+        """
+
+        def in_force(start, end) -> bool:
+            return start <= on and (end is None or on < end)
+
+        pagu = [
+            (o, p) for o, j, p, s, e in self.allocations if j == jenis_belanja and in_force(s, e)
+        ]
+        blocked = [(o, a) for o, j, a, s, e in self.blokir if j == jenis_belanja and in_force(s, e)]
+        room = sum(p for _o, p in pagu) - sum(a for _o, a in blocked)
+        if output_id is not None:
+            ro_pagu = sum(p for o, p in pagu if o == output_id)
+            ro_blocked = sum(a for o, a in blocked if o == output_id)
+            room = min(room, ro_pagu - ro_blocked)
+        return max(room, 0)
+
+    def check(
+        self, *, jenis_belanja: str, amount: int, on: dt.date, output: Output | None = None
+    ) -> None:
+        """Refuses a new blokir of `amount` that exceeds the pagu not yet blocked on `on`."""
+        room = self.unblocked(
+            jenis_belanja=jenis_belanja, on=on, output_id=output.pk if output else None
+        )
+        if amount <= room:
+            return
+        raise _refuse(
+            _(
+                "Tidak dapat memblokir %(amount)s: pagu %(where)s yang belum diblokir pada "
+                "%(date)s hanya %(room)s."
+            )
+            % {
+                "amount": format_rupiah(amount),
+                "where": output.full_code if output else _("jenis belanja %s") % jenis_belanja,
+                "date": _date(on),
+                "room": format_rupiah(room),
+            },
+            "amount",
+            code="exceeds_pagu",
+            unblocked=[str(room)],
+        )
+
+
 def blokir_unblocked(
     *, unit: Unit, ta: int, jenis_belanja: str, on: dt.date, output: Output | None = None
 ) -> int:
-    """Returns the pagu of a satker's jenis belanja (and RO) in force on `on` not yet blocked.
+    """Returns the pagu of a satker's jenis belanja (and RO) in force on `on` not yet blocked."""
+    return BlokirBasis(unit, ta).unblocked(
+        jenis_belanja=jenis_belanja, on=on, output_id=output.pk if output else None
+    )
 
-    For an RO it is the smaller of the RO's own room and the satker's room in that jenis
-    belanja, since a blokir without an RO also holds back part of the satker's pagu.
-    """
-    data = budget_data(ta, [unit.pk])
-    allocations = data.allocations.get(unit.pk, ())
-    blocked = [b for b in data.blokir.get(unit.pk, ()) if b[1] == jenis_belanja]
 
-    def in_force(start, end) -> bool:
-        return start <= on and (end is None or on < end)
-
-    room = sum(p for _o, j, p, s, e in allocations if j == jenis_belanja and in_force(s, e))
-    room -= sum(a for _o, _j, a, s, e in blocked if in_force(s, e))
-    if output is not None:
-        ro_pagu = sum(
-            p
-            for o, j, p, s, e in allocations
-            if o == output.pk and j == jenis_belanja and in_force(s, e)
-        )
-        ro_blocked = sum(a for o, _j, a, s, e in blocked if o == output.pk and in_force(s, e))
-        room = min(room, ro_pagu - ro_blocked)
-    return max(room, 0)
+def blokir_units_lock(unit_ids) -> None:
+    """Takes the satker's rows in order, so two blokir writes cannot both use the same room."""
+    list(Unit.objects.select_for_update().filter(pk__in=unit_ids).order_by("pk").values("pk"))
 
 
 def _guarded(actor, unit: Unit, ta: int, reason: str, change):
@@ -340,8 +395,7 @@ def blokir_create(
             % {"ro": output.full_code, "unit": unit.code, "ta": ta},
             "ro",
         )
-    # One blokir at a time per satker, so two officers cannot both use the same room.
-    Unit.objects.select_for_update().filter(pk=unit.pk).first()
+    blokir_units_lock([unit.pk])
     if Blokir.objects.filter(
         ta=ta,
         unit=unit,
@@ -356,25 +410,9 @@ def blokir_create(
             % {"ref": reference, "amount": format_rupiah(amount)},
             code="duplicate",
         )
-    room = blokir_unblocked(
-        unit=unit, ta=ta, jenis_belanja=jenis_belanja, on=blocked_on, output=output
+    BlokirBasis(unit, ta).check(
+        jenis_belanja=jenis_belanja, amount=amount, on=blocked_on, output=output
     )
-    if amount > room:
-        raise _refuse(
-            _(
-                "Tidak dapat memblokir %(amount)s: pagu %(where)s yang belum diblokir pada "
-                "%(date)s hanya %(room)s."
-            )
-            % {
-                "amount": format_rupiah(amount),
-                "where": output.full_code if output else _("jenis belanja %s") % jenis_belanja,
-                "date": _date(blocked_on),
-                "room": format_rupiah(room),
-            },
-            "amount",
-            code="exceeds_pagu",
-            unblocked=[str(room)],
-        )
 
     def create() -> Blokir:
         return Blokir.objects.create(

@@ -7,16 +7,15 @@ refused with the service's own message, shown on the form.
 """
 
 import datetime as dt
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from atensi.accounts.access import (
@@ -27,6 +26,7 @@ from atensi.accounts.access import (
     can_sign_off_budget_period,
 )
 from atensi.common.errors import ApplicationError, NotFound, PermissionDenied
+from atensi.common.pages import is_htmx, page_gate
 from atensi.common.templatetags.atensi_format import format_rupiah
 
 from . import charts, display, selectors, services
@@ -52,38 +52,10 @@ from .report import annual_report_for, annual_report_pdf, annual_report_xlsx
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _is_htmx(request) -> bool:
-    return (
-        request.headers.get("HX-Request") == "true"
-        and request.headers.get("HX-History-Restore-Request") != "true"
-    )
-
-
-def _error_page(request, exc: ApplicationError):
-    return render(
-        request,
-        "budget/error.html",
-        {"status": exc.status, "message": exc.message},
-        status=exc.status,
-    )
-
-
-def budget_page(view):
-    """Signed-in budget readers only; satker out of scope answer 404, refusals 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not can_read_budget(request.user):
-            return _error_page(
-                request, PermissionDenied(_("Peran Anda tidak mempunyai akses ke data anggaran."))
-            )
-        try:
-            return view(request, *args, **kwargs)
-        except (NotFound, PermissionDenied) as exc:
-            return _error_page(request, exc)
-
-    return wrapped
+# Signed-in budget readers only; satker out of scope answer 404, refusals 403.
+budget_page = page_gate(
+    can_read_budget, gettext_lazy("Peran Anda tidak mempunyai akses ke data anggaran.")
+)
 
 
 def _require_importer(user) -> None:
@@ -377,7 +349,7 @@ def import_status(request, job: str):
     """The import's page; htmx polls it for the status fragment until the import has finished."""
     found = import_job_get(request.user, job)
     context = {"job": found, "result": found.result or {}}
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "budget/partials/import_status.html", context)
     return render(request, "budget/import_status.html", context)
 
@@ -425,14 +397,14 @@ def _blokir_page(request, period, *, form=None, form_period=None, lift_form=None
         "active_total": sum(b.amount for b in rows if b.released_on is None),
         "notice": notice,
     }
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "budget/partials/blokir_body.html", context)
     return render(request, "budget/blokir.html", context)
 
 
 def _blokir_done(request, period, message: str, level: str = "success"):
     """After a change: htmx gets the fresh body with the notice, a plain form a redirect."""
-    if _is_htmx(request):
+    if is_htmx(request):
         form = _blokir_form(request.user, period)
         return _blokir_page(request, period, form=form, notice=(level, message))
     getattr(messages, level)(request, message)
@@ -526,7 +498,7 @@ def blokir_lift(request, pk: int):
                     "Blokir dibuka %(amount)s per %(date)s; sisa %(rest)s tetap diblokir."
                 ) % {**values, "rest": format_rupiah(remainder.amount)}
             return _blokir_done(request, period, message)
-    if _is_htmx(request):
+    if is_htmx(request):
         return _blokir_page(
             request,
             period,
