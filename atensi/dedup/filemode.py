@@ -183,7 +183,12 @@ def _values(specs: list[ColumnSpec], table: Table) -> tuple[dict, dict]:
     values: dict[str, pa.ChunkedArray] = {}
     others: dict[str, pa.ChunkedArray] = {}
     for spec in specs:
-        data = [_trimmed(table.column(c)) for c in spec.columns]
+        # A single column goes to the normalisers as it is (each ignores surrounding spaces);
+        # cells that are joined are trimmed first, so that a blank one counts as empty.
+        data = [
+            table.column(c) if len(spec.columns) == 1 else _trimmed(table.column(c))
+            for c in spec.columns
+        ]
         if spec.role == "other":
             others.update(zip(spec.columns, data, strict=True))
         elif spec.role == "region":

@@ -41,7 +41,9 @@ class Settings:
     # Random pairs for u (all pairs of a smaller file): enough for ~400 pairs agreeing on a name
     # at the u of an exact name match (~1e-3); term frequencies refine that level anyway.
     u_pairs: int = 400_000
-    pairs_per_record: float = 2.0  # each blocking rule's budget (pairs per record)
+    # Each blocking rule's budget, in pairs per record: at a million records 1.0 kept F1 (0.982)
+    # with a third fewer candidate pairs than 2.0.
+    pairs_per_record: float = 1.0
     max_block: int = 1000
     rules: list[BlockingRule] | None = None  # None: default_rules(dataset)
 
