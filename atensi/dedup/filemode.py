@@ -16,23 +16,11 @@ import pyarrow.compute as pc
 from django.utils.translation import gettext as _
 from pyarrow import csv as pa_csv
 
-from atensi.dedup.engine import Settings, build_dataset, deduplicate
+from atensi.dedup.engine import ROLES, Settings, build_dataset, deduplicate
 from atensi.dedup.engine.dataset import PARTS
 
-# Roles of `--column ROLE=COL[,COL…]`; birth_place is compared like a name (fuzzy).
-FILE_ROLES = (
-    "name",
-    "birth_date",
-    "sex",
-    "nik",
-    "kk",
-    "address",
-    "region",
-    "parent_name",
-    "phone",
-    "birth_place",
-    "other",
-)
+# Roles of `--column ROLE=COL[,COL…]`: the engine's; birth_place is compared like a name (fuzzy).
+FILE_ROLES = ROLES
 OUTPUT_HEADER = ["id_a", "id_b", "probability"]
 # Where the model runs: in this process, or on Apache Spark (atensi.dedup.engine.spark).
 ENGINES = ("embedded", "spark")
