@@ -33,17 +33,22 @@ ROLES = (
 )
 
 
-def _codes(values: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Returns an int32 code per value (-1 for "") and the distinct values by code."""
-    index = {value: code for code, value in enumerate(dict.fromkeys(values))}
-    empty = index.pop("", None)
-    if empty is not None:  # renumber so that the codes of real values are 0..k-1
-        index = {value: code for code, value in enumerate(index)}
-        index[""] = -1
-    codes = np.fromiter(map(index.__getitem__, values), np.int32, len(values))
-    index.pop("", None)
-    distinct = np.empty(len(index), dtype=object)
-    distinct[:] = list(index)
+def _codes(values: Sequence[str] | pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Returns an int32 code per value (-1 for "") and the distinct values by code.
+
+    Codes follow first appearance; Arrow's dictionary encoding does the work in C.
+    """
+    array = values if isinstance(values, pa.Array) else pa.array(values, type=pa.string())
+    encoded = pc.dictionary_encode(pc.fill_null(array, ""))
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32)
+    dictionary = encoded.dictionary.to_numpy(zero_copy_only=False)
+    empty = np.flatnonzero(dictionary == "")
+    if len(empty):  # "" is no value: -1, and the codes of real values stay 0..k-1
+        position = int(empty[0])
+        codes = np.where(codes == position, -1, codes - (codes > position)).astype(np.int32)
+        dictionary = np.delete(dictionary, position)
+    distinct = np.empty(len(dictionary), dtype=object)
+    distinct[:] = list(dictionary)
     return codes, distinct
 
 
@@ -66,7 +71,7 @@ class Distinct:
         """Returns a per-value result (one per distinct value) spread out to the records."""
         return np.asarray(per_value)[self.index]
 
-    def coded(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    def coded(self, texts: Sequence[str] | pa.Array) -> tuple[np.ndarray, np.ndarray]:
         """Returns _codes of one text per distinct value, spread out to the records."""
         codes, strings = _codes(texts)
         return codes[self.index], strings
@@ -206,7 +211,7 @@ def build_dataset(
         cols["nik_tail"] = np.where(nik >= 0, nik % 10**8, -1)
     if "address" in values:
         addresses = distinct(values["address"])
-        texts = normalize.address_many(addresses.array).to_pylist()
+        texts = normalize.address_many(addresses.array)
         cols["address"], strings["address"] = addresses.coded(texts)
         ds.roles.add("address")
     for role in ("parent_name", "birth_place"):
@@ -219,7 +224,7 @@ def build_dataset(
         regions = distinct(values["region"])
         levels = normalize.region_code_many(regions.array)
         if levels is not None:
-            by_depth = [level.to_pylist() for level in levels]
+            by_depth = levels
         else:
             keys = [normalize.region(v.split(PARTS)) for v in regions.values]
             by_depth = [[k[depth] for k in keys] for depth in range(4)]
