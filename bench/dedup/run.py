@@ -255,7 +255,7 @@ def summary(results: list[dict]) -> list[dict]:
                 "met": ours["wall_s"] < theirs["wall_s"],
             }
         )
-        if records >= 1_000_000:
+        if records > 500_000:  # the 1,000,000 size (the generator gives about that many)
             rows.append(
                 {
                     "measure": f"atensi wall time at {records:,} records",
