@@ -24,19 +24,26 @@ import csv
 import datetime as dt
 import json
 import os
-import platform
 import random
-import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from bench.common import (
+    BENCH_DIR,
+    LABELS,
+    ROOT,
+    backends_run,
+    check,
+    machine,
+    now,
+    postgres_database,
+    python_run,
+    results_write,
+    sqlite_database,
+)
+
 HERE = Path(__file__).resolve().parent
-BENCH_DIR = ROOT / "var" / "bench"
 FILES_DIR = BENCH_DIR / "budget"
-RESULTS_JSON = HERE / "results.json"
-RESULTS_MD = HERE / "results.md"
-POSTGRES_SERVER = os.environ.get("ATENSI_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 POSTGRES_DB = "atensi_bench_budget"
 SEED = 7
 TARGETS = {"import_ratio": 0.30, "all_figures_s": 2.0}
@@ -197,43 +204,14 @@ def data_set(lines: int, ta: int) -> tuple[Path, Path]:
 
 
 def _sqlite_url() -> tuple[str | None, str]:
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{BENCH_DIR / 'budget.sqlite3'}", ""
+    return sqlite_database(BENCH_DIR / "budget.sqlite3")
 
 
 def _postgres_url() -> tuple[str | None, str]:
-    """Returns the URL of the bench database, creating it, or None and why it cannot be used."""
-    try:
-        import psycopg
-    except ImportError:
-        return None, "psycopg is not installed"
-    try:
-        with psycopg.connect(
-            f"{POSTGRES_SERVER}/postgres", autocommit=True, connect_timeout=5
-        ) as c:
-            exists = c.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", [POSTGRES_DB]
-            ).fetchone()
-            if not exists:
-                c.execute(f'CREATE DATABASE "{POSTGRES_DB}"')
-    except psycopg.Error as exc:
-        return None, f"PostgreSQL at {POSTGRES_SERVER} is not reachable: {exc}".strip()
-    return f"{POSTGRES_SERVER}/{POSTGRES_DB}", ""
+    return postgres_database(POSTGRES_DB)
 
 
 BACKENDS = {"sqlite": _sqlite_url, "postgres": _postgres_url}
-
-
-def _run(args: list[str], env: dict, capture: bool = False) -> str:
-    done = subprocess.run(
-        [sys.executable, *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        text=True,
-        stdout=subprocess.PIPE if capture else None,
-    )
-    return done.stdout or ""
 
 
 def bench_backend(name: str, url: str, sp2d: Path, inputs: Path, opts) -> dict:
@@ -244,12 +222,12 @@ def bench_backend(name: str, url: str, sp2d: Path, inputs: Path, opts) -> dict:
         "ATENSI_LOG_LEVEL": "ERROR",
     }
     print(f"\n== {name}: {url}", flush=True)
-    _run(["-m", "atensi", "migrate", "--no-input", "--verbosity", "0"], env)
-    _run(["-m", "atensi", "units", "load"], env, capture=True)
+    python_run(["-m", "atensi", "migrate", "--no-input", "--verbosity", "0"], env)
+    python_run(["-m", "atensi", "units", "load"], env, capture=True)
     load_before = os.getloadavg()
     print(f"measuring ({opts.lines:,} SP2D lines) ...", flush=True)
     result = json.loads(
-        _run(
+        python_run(
             [
                 "-m",
                 "bench.budget.measure",
@@ -273,19 +251,11 @@ def bench_backend(name: str, url: str, sp2d: Path, inputs: Path, opts) -> dict:
 # --- the report -------------------------------------------------------------------------------
 
 
-def _label(name: str) -> str:
-    return {"sqlite": "SQLite", "postgres": "PostgreSQL"}[name]
-
-
-def _check(ok: bool) -> str:
-    return "✓" if ok else "✗"
-
-
 def table(results: dict) -> str:
     """Returns the results as a Markdown table, one column per database."""
     names = list(results["backends"])
     lines = [
-        "| | " + " | ".join(_label(n) for n in names) + " | target |",
+        "| | " + " | ".join(LABELS[n] for n in names) + " | target |",
         "|---" * (len(names) + 2) + "|",
     ]
 
@@ -311,17 +281,17 @@ def table(results: dict) -> str:
     )
     row(
         "  ratio import / plain load",
-        lambda r: f"{r['import_ratio']:.0%} {_check(r['import_ratio'] >= TARGETS['import_ratio'])}",
+        lambda r: f"{r['import_ratio']:.0%} {check(r['import_ratio'] >= TARGETS['import_ratio'])}",
         f"≥ {TARGETS['import_ratio']:.0%}",
     )
     row(
         "  the same file again (nothing changes)",
-        lambda r: f"{r['reimport_s']} s " + _check(r["reimport_unchanged"]),
+        lambda r: f"{r['reimport_s']} s " + check(r["reimport_unchanged"]),
     )
     row(
         "all figures of the TA (`score_table`, every satker + eselon I), best of 3",
         lambda r: (
-            f"{r['all_figures_s']:.3f} s " + _check(r["all_figures_s"] < TARGETS["all_figures_s"])
+            f"{r['all_figures_s']:.3f} s " + check(r["all_figures_s"] < TARGETS["all_figures_s"])
         ),
         f"< {TARGETS['all_figures_s']:g} s",
     )
@@ -343,8 +313,8 @@ def table(results: dict) -> str:
     row(
         "  DuckDB equals atensi: monthly summary rows; satker pagu/blokir/realisasi/%",
         lambda r: (
-            f"{_check(r['check']['summary_equal'])} {r['check']['summary_rows']:,} rows; "
-            f"{_check(r['check']['figures_equal'])} {r['check']['satker_compared']} satker"
+            f"{check(r['check']['summary_equal'])} {r['check']['summary_rows']:,} rows; "
+            f"{check(r['check']['figures_equal'])} {r['check']['satker_compared']} satker"
         ),
     )
     row(
@@ -356,7 +326,7 @@ def table(results: dict) -> str:
         lambda r: f"{r['load_average']['before'][0]:.1f} → {r['load_average']['after'][0]:.1f}",
     )
     notes = [
-        f"\n{_label(n)} skipped: {r['skipped']}"
+        f"\n{LABELS[n]} skipped: {r['skipped']}"
         for n, r in results["backends"].items()
         if "skipped" in r
     ]
@@ -367,7 +337,7 @@ def summary(results: dict) -> list[dict]:
     """The rows `make bench` prints for this section: each target, per database."""
     rows = []
     for name, r in results["backends"].items():
-        label = _label(name)
+        label = LABELS[name]
         if "skipped" in r:
             rows.append({"measure": label, "value": f"skipped: {r['skipped']}", "met": False})
             continue
@@ -406,39 +376,17 @@ def main(argv=None) -> int:
         opts.lines = min(opts.lines, 20_000)
     sp2d, inputs = data_set(opts.lines, opts.ta)
     results: dict = {
-        "run_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "run_at": now(),
         "lines": opts.lines,
         "quick": opts.quick,
-        "machine": {
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "cpus": os.cpu_count(),
-        },
+        "machine": machine(),
         "targets": TARGETS,
-        "backends": {},
     }
-    for name, locate in BACKENDS.items():
-        if opts.only and name != opts.only:
-            continue
-        url, why = locate()
-        if url is None:
-            print(f"\n== {name}: skipped — {why}", flush=True)
-            results["backends"][name] = {"skipped": why}
-            continue
-        try:
-            results["backends"][name] = bench_backend(name, url, sp2d, inputs, opts)
-        except subprocess.CalledProcessError as exc:
-            results["backends"][name] = {"skipped": f"failed: {exc}"}
-            print(f"\n== {name}: failed — {exc}", file=sys.stderr, flush=True)
-    results["summary"] = summary(results)
-    RESULTS_JSON.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    RESULTS_MD.write_text(
-        f"# Budget benchmark\n\nRun {results['run_at']} on {results['machine']['cpus']} CPUs, "
-        f"Python {results['machine']['python']}; {opts.lines:,} SP2D lines"
-        f"{' (quick run)' if opts.quick else ''}.\n\n{table(results)}\n"
+    results["backends"] = backends_run(
+        BACKENDS, opts.only, lambda name, url: bench_backend(name, url, sp2d, inputs, opts)
     )
-    print("\n" + table(results))
-    print(f"\nwritten: {RESULTS_JSON.relative_to(ROOT)}, {RESULTS_MD.relative_to(ROOT)}")
+    results["summary"] = summary(results)
+    results_write(HERE, results, f"Budget benchmark: {opts.lines:,} SP2D lines", table(results))
     return 0
 
 

@@ -33,7 +33,6 @@ import datetime as dt
 import http.client
 import json
 import os
-import platform
 import re
 import shutil
 import socket
@@ -46,11 +45,21 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-DATA_DIR = ROOT / "var" / "bench" / "events"
-RESULTS_JSON = Path(__file__).resolve().parent / "results.json"
-RESULTS_MD = Path(__file__).resolve().parent / "results.md"
-POSTGRES_SERVER = os.environ.get("ATENSI_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+from bench.common import (
+    BENCH_DIR,
+    LABELS,
+    ROOT,
+    backends_run,
+    machine,
+    now,
+    postgres_database,
+    python_run,
+    results_write,
+    sqlite_database,
+)
+
+HERE = Path(__file__).resolve().parent
+DATA_DIR = BENCH_DIR / "events"
 DATABASE = "atensi_bench_events"
 TARGET_RATIO = 0.10
 CASES_PER_CLIENT = 8
@@ -84,31 +93,14 @@ def percentiles(samples_ms: list[float]) -> dict:
 
 
 def _sqlite_url() -> tuple[str | None, str]:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{DATA_DIR / 'events.sqlite3'}", ""
+    return sqlite_database(DATA_DIR / "events.sqlite3")
 
 
 def _postgres_url() -> tuple[str | None, str]:
-    try:
-        import psycopg
-    except ImportError:
-        return None, "psycopg is not installed"
-    try:
-        with psycopg.connect(
-            f"{POSTGRES_SERVER}/postgres", autocommit=True, connect_timeout=5
-        ) as c:
-            if not c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]).fetchone():
-                c.execute(f'CREATE DATABASE "{DATABASE}"')
-    except psycopg.Error as exc:
-        return None, f"PostgreSQL at {POSTGRES_SERVER} is not reachable: {exc}".strip()
-    return f"{POSTGRES_SERVER}/{DATABASE}", ""
+    return postgres_database(DATABASE)
 
 
 BACKENDS = {"postgres": _postgres_url, "sqlite": _sqlite_url}
-
-
-def _label(name: str) -> str:
-    return {"sqlite": "SQLite", "postgres": "PostgreSQL"}[name]
 
 
 def _env(url: str) -> dict:
@@ -123,13 +115,6 @@ def _env(url: str) -> dict:
     }
 
 
-def _run(args: list[str], env: dict) -> str:
-    done = subprocess.run(
-        [sys.executable, *args], cwd=ROOT, env=env, check=True, text=True, stdout=subprocess.PIPE
-    )
-    return done.stdout
-
-
 def prepare(env: dict, clients: int) -> dict:
     for command in (
         ["migrate", "--no-input", "--verbosity", "0"],
@@ -137,10 +122,10 @@ def prepare(env: dict, clients: int) -> dict:
         ["units", "load"],
         ["cases", "rules"],
     ):
-        _run(["-m", "atensi", *command], env)
+        python_run(["-m", "atensi", *command], env, capture=True)
     started = time.monotonic()
     built = json.loads(
-        _run(
+        python_run(
             [
                 "-m",
                 "bench.events.prepare",
@@ -151,6 +136,7 @@ def prepare(env: dict, clients: int) -> dict:
                 str(CASES_PER_CLIENT),
             ],
             env,
+            capture=True,
         )
     )
     built["seconds"] = round(time.monotonic() - started, 1)
@@ -449,7 +435,7 @@ def pgbench_run(url: str, clients: list[dict], n: int, seconds: float, warmup: f
 
 def bench_backend(name: str, url: str, opts) -> dict:
     env = _env(url)
-    print(f"\n== {_label(name)}: {url}", flush=True)
+    print(f"\n== {LABELS[name]}: {url}", flush=True)
     most = max(opts.clients)
     built = prepare(env, most)
     clients = built["clients"]
@@ -489,7 +475,11 @@ def bench_backend(name: str, url: str, opts) -> dict:
                 json.dump(ids, f)
             try:
                 api["verified"] = json.loads(
-                    _run(["-m", "bench.events.prepare", "verify", "--ids-file", f.name], env)
+                    python_run(
+                        ["-m", "bench.events.prepare", "verify", "--ids-file", f.name],
+                        env,
+                        capture=True,
+                    )
                 )
             finally:
                 os.unlink(f.name)
@@ -545,7 +535,7 @@ def table(results: dict) -> str:
     ]
     for name, r in results["backends"].items():
         if "skipped" in r:
-            lines.append(f"| {_label(name)} | skipped: {r['skipped']} |" + " |" * 10)
+            lines.append(f"| {LABELS[name]} | skipped: {r['skipped']} |" + " |" * 10)
             continue
         for n, level in r["levels"].items():
             api, loop, pgb = level["api"], level["raw_loop"], level.get("pgbench", {})
@@ -555,7 +545,7 @@ def table(results: dict) -> str:
             if name == "postgres" and ratio is not None:
                 mark = " ✓" if ratio >= TARGET_RATIO else " ✗"
             lines.append(
-                f"| {_label(name)} | {n} | {api['per_s']:,.0f}"
+                f"| {LABELS[name]} | {n} | {api['per_s']:,.0f}"
                 + (f" ({api['errors']} errors)" if api["errors"] else "")
                 + f" | {_ms(api)} | {api['server_cpu_ms_per_write'] or '–'} ms"
                 + f" (ceiling {api['cpu_bound_ceiling_per_s'] or '–'}/s)"
@@ -572,7 +562,7 @@ def table(results: dict) -> str:
             continue
         s = r["server"]
         notes.append(
-            f"\n{_label(name)}: gunicorn {s['workers']} × {s['worker_class']} workers, "
+            f"\n{LABELS[name]}: gunicorn {s['workers']} × {s['worker_class']} workers, "
             f"{s['threads']} threads each, keep-alive, ATENSI_DB_CONN_MAX_AGE={s['conn_max_age']}; "
             f"load average {r['load_average_before'][0]:.1f} before → "
             f"{r['load_average_after'][0]:.1f} after."
@@ -596,7 +586,7 @@ def table(results: dict) -> str:
 def summary(results: dict) -> list[dict]:
     rows = []
     for name, r in results["backends"].items():
-        label = _label(name)
+        label = LABELS[name]
         if "skipped" in r:
             rows.append(
                 {
@@ -650,40 +640,22 @@ def main(argv=None) -> int:
         opts.warmup = min(opts.warmup, 1.0)
 
     results: dict = {
-        "run_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "run_at": now(),
         "quick": opts.quick,
         "seconds": opts.seconds,
         "warmup": opts.warmup,
         "clients": opts.clients,
-        "machine": {
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "cpus": cpus,
-        },
+        "machine": machine(),
         "target_ratio": TARGET_RATIO,
-        "backends": {},
     }
-    for name, locate in BACKENDS.items():
-        if opts.only and name != opts.only:
-            continue
-        url, why = locate()
-        if url is None:
-            print(f"\n== {_label(name)}: skipped — {why}", flush=True)
-            results["backends"][name] = {"skipped": why}
-            continue
-        try:
-            results["backends"][name] = bench_backend(name, url, opts)
-        except (subprocess.CalledProcessError, RuntimeError) as exc:
-            results["backends"][name] = {"skipped": f"failed: {exc}"}
-            print(f"\n== {_label(name)}: failed — {exc}", file=sys.stderr, flush=True)
-    results["summary"] = summary(results)
-    RESULTS_JSON.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    RESULTS_MD.write_text(
-        f"# Case-event writes through the API\n\nRun {results['run_at']} on {cpus} CPUs, Python "
-        f"{platform.python_version()}{' (quick run)' if opts.quick else ''}.\n\n{table(results)}\n"
+    results["backends"] = backends_run(
+        BACKENDS,
+        opts.only,
+        lambda name, url: bench_backend(name, url, opts),
+        failures=(subprocess.CalledProcessError, RuntimeError),
     )
-    print("\n" + table(results))
-    print(f"\nwritten: {RESULTS_JSON.relative_to(ROOT)}, {RESULTS_MD.relative_to(ROOT)}")
+    results["summary"] = summary(results)
+    results_write(HERE, results, "Case-event writes through the API", table(results))
     return 0
 
 

@@ -11,62 +11,41 @@ run (a raw SQL lookup, a plain executemany/COPY), because the machine is shared 
 """
 
 import argparse
-import datetime as dt
 import json
 import os
-import platform
-import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-BENCH_DIR = ROOT / "var" / "bench"
-RESULTS_JSON = Path(__file__).resolve().parent / "results.json"
-RESULTS_MD = Path(__file__).resolve().parent / "results.md"
-# The PostgreSQL server (without a database name); the bench creates its own database on it.
-POSTGRES_SERVER = os.environ.get("ATENSI_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+from bench.common import (
+    BENCH_DIR,
+    LABELS,
+    backends_run,
+    check,
+    machine,
+    now,
+    postgres_database,
+    python_run,
+    results_write,
+    sqlite_database,
+)
+
+HERE = Path(__file__).resolve().parent
+RESULTS_JSON = HERE / "results.json"
 SEED = 20260701
 TARGETS = {"nik_p95_ms": 5.0, "name_p95_ms": 150.0, "import_ratio": 0.25}
 
 
 def _sqlite_url(scale: int) -> tuple[str | None, str]:
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{BENCH_DIR / f'bench-{scale}.sqlite3'}", ""
+    return sqlite_database(BENCH_DIR / f"bench-{scale}.sqlite3")
 
 
 def _postgres_url(scale: int) -> tuple[str | None, str]:
-    """Returns the URL of the bench database, creating it, or None and why it cannot be used."""
-    try:
-        import psycopg
-    except ImportError:
-        return None, "psycopg is not installed"
-    name = f"atensi_bench_{scale}"
-    try:
-        with psycopg.connect(
-            f"{POSTGRES_SERVER}/postgres", autocommit=True, connect_timeout=5
-        ) as c:
-            exists = c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-            if not exists:
-                c.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.Error as exc:
-        return None, f"PostgreSQL at {POSTGRES_SERVER} is not reachable: {exc}".strip()
-    return f"{POSTGRES_SERVER}/{name}", ""
+    return postgres_database(f"atensi_bench_{scale}")
 
 
 BACKENDS = {"sqlite": _sqlite_url, "postgres": _postgres_url}
-
-
-def _run(args: list[str], env: dict, capture: bool = False) -> str:
-    done = subprocess.run(
-        [sys.executable, *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        text=True,
-        stdout=subprocess.PIPE if capture else None,
-    )
-    return done.stdout or ""
 
 
 def _earlier_search(name: str, opts) -> tuple[dict, str] | None:
@@ -89,9 +68,9 @@ def bench_backend(name: str, url: str, opts) -> dict:
         "ATENSI_LOG_LEVEL": "ERROR",
     }
     print(f"\n== {name}: {url}", flush=True)
-    _run(["-m", "atensi", "migrate", "--no-input", "--verbosity", "0"], env)
+    python_run(["-m", "atensi", "migrate", "--no-input", "--verbosity", "0"], env)
     started = time.monotonic()
-    built = _run(
+    built = python_run(
         ["-m", "atensi", "demo", "--scale", str(opts.scale), "--seed", str(SEED), "--no-logins"],
         env,
         capture=True,
@@ -120,7 +99,7 @@ def bench_backend(name: str, url: str, opts) -> dict:
     print(
         f"measuring ({opts.queries} queries, import of {opts.import_rows:,} rows) ...", flush=True
     )
-    result = json.loads(_run(measure_args, env, capture=True))
+    result = json.loads(python_run(measure_args, env, capture=True))
     if earlier:
         result["search"], result["search_measured_at"] = earlier
     result["build"] = {
@@ -146,14 +125,10 @@ def _seconds(runs) -> str:
     return " / ".join(f"{s:g}" for s in runs) + " s" if runs else "–"
 
 
-def _check(ok: bool) -> str:
-    return "✓" if ok else "✗"
-
-
 def table(results: dict) -> str:
     """Returns the results as a Markdown table, one column per database."""
     names = list(results["backends"])
-    header = "| | " + " | ".join(_label(n) for n in names) + " | target |"
+    header = "| | " + " | ".join(LABELS[n] for n in names) + " | target |"
     lines = [header, "|---" * (len(names) + 2) + "|"]
 
     def row(label, fn, target=""):
@@ -181,7 +156,7 @@ def table(results: dict) -> str:
         row(
             f"{label} p50 / p95, best of {results.get('repeats', 3)} runs per query",
             lambda r, k=kind, t=target, d=digits: (
-                pair(r, f"{k}_search", d) + " " + _check(r["search"][f"{k}_search"]["p95_ms"] < t)
+                pair(r, f"{k}_search", d) + " " + check(r["search"][f"{k}_search"]["p95_ms"] < t)
             ),
             f"p95 < {target:g} ms",
         )
@@ -239,7 +214,7 @@ def table(results: dict) -> str:
             "  ratio import / plain insert",
             lambda r: (
                 f"{r['import']['ratio_import_to_raw']:.0%} "
-                + _check((r["import"]["ratio_import_to_raw"] or 0) >= TARGETS["import_ratio"])
+                + check((r["import"]["ratio_import_to_raw"] or 0) >= TARGETS["import_ratio"])
                 if "import" in r
                 else "–"
             ),
@@ -257,9 +232,9 @@ def table(results: dict) -> str:
         lambda r: f"{r['load_average']['before'][0]:.1f} → {r['load_average']['after'][0]:.1f}",
     )
     skipped = {n: r["skipped"] for n, r in results["backends"].items() if "skipped" in r}
-    notes = [f"\n{_label(n)} skipped: {why}" for n, why in skipped.items()]
+    notes = [f"\n{LABELS[n]} skipped: {why}" for n, why in skipped.items()]
     notes += [
-        f"\n{_label(n)} import failed: {r['import_error']}"
+        f"\n{LABELS[n]} import failed: {r['import_error']}"
         for n, r in results["backends"].items()
         if "import_error" in r
     ]
@@ -270,7 +245,7 @@ def summary(results: dict) -> list[dict]:
     """The rows `make bench` prints for this section: each target, per database."""
     rows = []
     for name, r in results["backends"].items():
-        label = _label(name)
+        label = LABELS[name]
         if "skipped" in r:
             rows.append({"measure": f"{label}", "value": f"skipped: {r['skipped']}", "met": False})
             continue
@@ -299,10 +274,6 @@ def summary(results: dict) -> list[dict]:
     return rows
 
 
-def _label(name: str) -> str:
-    return {"sqlite": "SQLite", "postgres": "PostgreSQL"}[name]
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.registry.run", description=__doc__.split("\n\n")[0]
@@ -327,41 +298,20 @@ def main(argv=None) -> int:
         opts.import_rows = min(opts.import_rows, 5_000)
 
     results: dict = {
-        "run_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "run_at": now(),
         "scale": opts.scale,
         "quick": opts.quick,
         "repeats": opts.repeats,
-        "machine": {
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "cpus": os.cpu_count(),
-        },
+        "machine": machine(),
         "targets": TARGETS,
         "backends": {},
     }
-    for name, locate in BACKENDS.items():
-        if opts.only and name != opts.only:
-            continue
-        url, why = locate(opts.scale)
-        if url is None:
-            print(f"\n== {name}: skipped — {why}", flush=True)
-            results["backends"][name] = {"skipped": why}
-            continue
-        try:
-            results["backends"][name] = bench_backend(name, url, opts)
-        except subprocess.CalledProcessError as exc:
-            results["backends"][name] = {"skipped": f"failed: {exc}"}
-            print(f"\n== {name}: failed — {exc}", file=sys.stderr, flush=True)
-    results["summary"] = summary(results)
-    RESULTS_JSON.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    markdown = (
-        f"# atensi benchmarks\n\nRun {results['run_at']} on {results['machine']['cpus']} CPUs, "
-        f"Python {results['machine']['python']}; {opts.scale:,} persons"
-        f"{' (quick run)' if opts.quick else ''}.\n\n{table(results)}\n"
+    locators = {name: partial(locate, opts.scale) for name, locate in BACKENDS.items()}
+    results["backends"] = backends_run(
+        locators, opts.only, lambda name, url: bench_backend(name, url, opts)
     )
-    RESULTS_MD.write_text(markdown)
-    print("\n" + table(results))
-    print(f"\nwritten: {RESULTS_JSON.relative_to(ROOT)}, {RESULTS_MD.relative_to(ROOT)}")
+    results["summary"] = summary(results)
+    results_write(HERE, results, f"Registry benchmark: {opts.scale:,} persons", table(results))
     return 0
 
 
