@@ -35,7 +35,13 @@ from .models import (
     Relationship,
     Sex,
 )
-from .selectors import person_get, person_search, persons_visible_to
+from .selectors import (
+    merged_into_of,
+    person_get,
+    person_search,
+    persons_listed,
+    persons_visible_to,
+)
 from .services import (
     consent_record,
     consent_withdraw,
@@ -95,6 +101,13 @@ class PersonListFilters(serializers.Serializer):
         default=None,
         help_text=gettext_lazy("true: hanya yang tanpa NIK; false: hanya yang ber-NIK."),
     )
+    include_merged = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=gettext_lazy(
+            "true: tampilkan juga data yang sudah digabung ke orang lain (ditandai merged_into)."
+        ),
+    )
     ordering = serializers.ChoiceField(
         choices=["-created_at", "created_at", "full_name", "-full_name", "registry_id"],
         required=False,
@@ -134,10 +147,16 @@ class PersonListOutput(serializers.Serializer):
     unit_name = serializers.CharField(source="unit.name")
     nik_warnings = serializers.SerializerMethodField()
     version = serializers.IntegerField()
+    merged_into = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Id orang tempat data ini digabung, atau null bila tidak digabung.")
+    )
 
     @extend_schema_field(NikWarningOutput(many=True))
     def get_nik_warnings(self, person) -> list[dict[str, str]]:
         return nik_warning_items(person.nik_warnings)
+
+    def get_merged_into(self, person) -> int | None:
+        return merged_into_of(person)
 
 
 class PersonOutput(serializers.Serializer):
@@ -171,10 +190,16 @@ class PersonOutput(serializers.Serializer):
     )
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+    merged_into = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Id orang tempat data ini digabung, atau null bila tidak digabung.")
+    )
 
     @extend_schema_field(NikWarningOutput(many=True))
     def get_nik_warnings(self, person) -> list[dict[str, str]]:
         return nik_warning_items(person.nik_warnings)
+
+    def get_merged_into(self, person) -> int | None:
+        return merged_into_of(person)
 
 
 class PersonFieldsInput(StrictInput):
@@ -279,13 +304,17 @@ class PersonListView(GenericAPIView):
         wanted = filters.validated_data
         persons = _persons_filter(persons_visible_to(request.user), wanted)
         if wanted.get("q"):
-            found = person_search(persons, wanted["q"], limit=SEARCH_LIMIT)
+            found = person_search(
+                persons, wanted["q"], limit=SEARCH_LIMIT, include_merged=wanted["include_merged"]
+            )
             # Exact-number matches come back without their unit; one query for all of them.
             prefetch_related_objects(found, "unit")
             page = self.paginate_queryset(found)
         else:
             page = self.paginate_queryset(
-                persons.select_related("unit").order_by(wanted["ordering"], "-id")
+                persons_listed(persons, include_merged=wanted["include_merged"])
+                .select_related("unit")
+                .order_by(wanted["ordering"], "-id")
             )
         return self.get_paginated_response(PersonListOutput(page, many=True).data)
 

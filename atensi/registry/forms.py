@@ -197,6 +197,9 @@ class PersonFilterForm(forms.Form):
     )
     nik_warnings = forms.BooleanField(label=_("NIK bermasalah"), required=False)
     no_nik = forms.BooleanField(label=_("Tanpa NIK"), required=False)
+    include_merged = forms.BooleanField(
+        label=_("Tampilkan juga yang sudah digabung"), required=False
+    )
 
     def __init__(self, *args, unit_choices=None, **kwargs):
         super().__init__(*args, **kwargs)

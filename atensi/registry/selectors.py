@@ -1,7 +1,7 @@
 """Reads of the registry that depend on who asks. Access rules for persons live here only."""
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
@@ -49,12 +49,75 @@ def _case_persons(**case_filter):
     return Case.objects.filter(**case_filter).values("person_id")
 
 
+def _merges_in_force():
+    from atensi.dedup.models import Merge  # the dedup app builds on the registry
+
+    return Merge.objects.filter(undone_at__isnull=True)
+
+
+def with_merge_state(persons: QuerySet[Person]) -> QuerySet[Person]:
+    """Adds `merged_into_id`: the person a record was merged into (a merge in force), or None.
+
+    One subquery in the same query, whatever the number of rows.
+    """
+    survivor = _merges_in_force().filter(merged_id=OuterRef("pk")).values("survivor_id")[:1]
+    return persons.annotate(merged_into_id=Subquery(survivor))
+
+
+def persons_listed(persons: QuerySet[Person], *, include_merged: bool = False) -> QuerySet[Person]:
+    """Returns `persons` for a list: with their merge state, without merged records unless asked.
+
+    A merged record is kept unchanged for its history, but the person lives on in the record it
+    was merged into; lists show that one only.
+    """
+    persons = with_merge_state(persons)
+    if include_merged:
+        return persons
+    return persons.filter(merged_into_id__isnull=True)
+
+
+def merged_into_of(person: Person) -> int | None:
+    """Returns the id of the person `person` is merged into, or None.
+
+    Reads the annotation of with_merge_state when the person carries it, else asks.
+    """
+    if hasattr(person, "merged_into_id"):
+        return person.merged_into_id
+    return (
+        _merges_in_force().filter(merged_id=person.pk).values_list("survivor_id", flat=True).first()
+    )
+
+
+def person_merge_in_force(person_id):
+    """Returns the merge (in force) that joined this person into another one, or None."""
+    return (
+        _merges_in_force()
+        .select_related("survivor", "merged_by")
+        .filter(merged_id=person_id)
+        .order_by("-merged_at", "-id")
+        .first()
+    )
+
+
+def persons_merged_into(person_id):
+    """Returns the merges in force whose survivor is this person, newest first."""
+    return list(
+        _merges_in_force()
+        .select_related("merged", "merged_by")
+        .filter(survivor_id=person_id)
+        .order_by("-merged_at", "-id")
+    )
+
+
 def person_get(user, pk) -> Person:
-    """Returns one person visible to `user`, or raises NotFound (also for persons out of scope)."""
+    """Returns one person visible to `user`, or raises NotFound (also for persons out of scope).
+
+    The person carries `merged_into_id` (see with_merge_state).
+    """
     try:
-        return (
-            persons_visible_to(user).select_related("unit", "village", "registered_by").get(pk=pk)
-        )
+        return with_merge_state(
+            persons_visible_to(user).select_related("unit", "village", "registered_by")
+        ).get(pk=pk)
     except (Person.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("Orang tidak ditemukan.")) from None
 
@@ -76,7 +139,9 @@ _FIRST_LETTER_LIMIT = 2000
 _CLOSE_ENOUGH = 90
 
 
-def person_search(persons: QuerySet[Person], query: str, *, limit: int = 50) -> list[Person]:
+def person_search(
+    persons: QuerySet[Person], query: str, *, limit: int = 50, include_merged: bool = False
+) -> list[Person]:
     """Finds persons by exact NIK, No. KK or registry number, or by a spelling-tolerant name.
 
     Name search looks for persons whose names hold the key of every word typed. When that finds
@@ -84,7 +149,51 @@ def person_search(persons: QuerySet[Person], query: str, *, limit: int = 50) -> 
     (Suratman typed Suatman): then persons matching all the other words are taken, if only one
     other word, provided they also hold a word starting like the misspelt one. The candidates
     are ranked by fuzzy similarity.
+
+    Merged records are searched too (their NIK or old name may be the one typed): each found is
+    replaced by the person it was merged into or, with `include_merged`, followed by that person.
+    Every person returned carries `merged_into_id` (see with_merge_state).
     """
+    found = _search(with_merge_state(persons), query, limit=limit)
+    return _with_survivors(persons, found, include_merged=include_merged)[:limit]
+
+
+# A survivor may itself be merged later; chains longer than this are not followed.
+_MERGE_CHAIN_LIMIT = 5
+
+
+def _with_survivors(
+    persons: QuerySet[Person], found: list[Person], *, include_merged: bool
+) -> list[Person]:
+    """Puts the person each merged record was merged into right after it, or in its place.
+
+    One query per link of a merge chain, only when merged records were found; the survivors
+    come from `persons`, so they obey the same scope and filters.
+    """
+    survivors: dict[int, Person] = {}
+    wanted = {p.merged_into_id for p in found if p.merged_into_id}
+    for _level in range(_MERGE_CHAIN_LIMIT):
+        wanted -= survivors.keys()
+        if not wanted:
+            break
+        fetched = with_merge_state(persons.select_related("unit", "village")).in_bulk(wanted)
+        survivors.update(fetched)
+        wanted = {p.merged_into_id for p in fetched.values() if p.merged_into_id}
+
+    result: list[Person] = []
+    seen: set[int] = set()
+    for person in found:
+        for _level in range(_MERGE_CHAIN_LIMIT + 1):
+            if (person.merged_into_id is None or include_merged) and person.pk not in seen:
+                seen.add(person.pk)
+                result.append(person)
+            person = survivors.get(person.merged_into_id)
+            if person is None:
+                break
+    return result
+
+
+def _search(persons: QuerySet[Person], query: str, *, limit: int) -> list[Person]:
     query = (query or "").strip()
     if not query:
         return []
@@ -124,7 +233,9 @@ def person_search(persons: QuerySet[Person], query: str, *, limit: int = 50) -> 
         )
 
     ranked = sorted(candidates.values(), key=lambda r: (-score(r), r[1], r[0]))[:limit]
-    by_id = persons.model.objects.select_related("unit", "village").in_bulk([r[0] for r in ranked])
+    by_id = with_merge_state(persons.model.objects.select_related("unit", "village")).in_bulk(
+        [r[0] for r in ranked]
+    )
     return [by_id[r[0]] for r in ranked]
 
 

@@ -21,7 +21,7 @@ from atensi.organisation.models import Region, Unit
 from atensi.organisation.selectors import region_code_exists
 
 from .models import Consent, ConsentBasis, ConsentGiver, FamilyMember, Person, PersonNameToken
-from .selectors import person_get, persons_visible_to
+from .selectors import person_get, person_merge_in_force, persons_visible_to
 from .validation import NIK_MESSAGES, validate_person
 
 EDITABLE_FIELDS = [
@@ -239,6 +239,26 @@ def person_open(*, actor, pk) -> Person:
 def _writable_person(actor, person: Person) -> None:
     if not can_write_registry(actor) or not persons_visible_to(actor).filter(pk=person.pk).exists():
         raise PermissionDenied(_("Anda tidak boleh mengubah data orang ini."))
+    person_check_not_merged(person.pk)
+
+
+def person_check_not_merged(person_id) -> None:
+    """Refuses a write to a record merged into another person (a Conflict naming that person).
+
+    The merged record is kept as it was for its history; the person's data, cases and services
+    now belong to the record it was merged into, so changes and new cases go there.
+    """
+    merge = person_merge_in_force(person_id)
+    if merge is not None:
+        raise Conflict(
+            _(
+                "Data ini telah digabung ke %(survivor)s (%(registry_id)s); ubah data atau buka "
+                "kasus pada data tersebut."
+            )
+            % {"survivor": merge.survivor.full_name, "registry_id": merge.survivor.registry_id},
+            code="person_merged",
+            details={"merged_into": merge.survivor_id},
+        )
 
 
 FAMILY_FIELDS = ["name", "relationship", "nik", "phone", "is_guardian"]

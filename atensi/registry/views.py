@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from atensi.accounts.access import (
     can_erase_person,
+    can_read_duplicates,
     can_read_person_history,
     can_read_registry,
     can_write_registry,
@@ -33,12 +34,20 @@ from .forms import (
     apply_error,
 )
 from .models import Consent, FamilyMember, Person
-from .selectors import person_get, person_search, persons_visible_to
+from .selectors import (
+    person_get,
+    person_merge_in_force,
+    person_search,
+    persons_listed,
+    persons_merged_into,
+    persons_visible_to,
+)
 from .services import (
     consent_record,
     consent_withdraw,
     family_member_add,
     family_member_remove,
+    person_check_not_merged,
     person_create,
     person_delete,
     person_open,
@@ -83,7 +92,7 @@ def registry_page(view):
             )
         try:
             return view(request, *args, **kwargs)
-        except (NotFound, PermissionDenied) as exc:
+        except (NotFound, PermissionDenied, Conflict) as exc:
             return _error_page(request, exc)
 
     return wrapped
@@ -142,14 +151,21 @@ def person_list(request):
     form.is_valid()  # a bad value drops only its own filter: cleaned_data keeps the others
     data = form.cleaned_data
     persons = _filtered(persons_visible_to(user), data)
+    include_merged = bool(data.get("include_merged"))
     query = (data.get("q") or "").strip()
     context = {"form": form, "query": query, "page_obj": None, "persons": []}
     if query:
-        context["persons"] = person_search(persons, query, limit=SEARCH_LIMIT)
+        context["persons"] = person_search(
+            persons, query, limit=SEARCH_LIMIT, include_merged=include_merged
+        )
         context["search_limit"] = SEARCH_LIMIT
     else:
         # Newest first: the (unit, -created_at) index serves a sentra's list.
-        ordered = persons.select_related("unit").order_by("-created_at", "-id")
+        ordered = (
+            persons_listed(persons, include_merged=include_merged)
+            .select_related("unit")
+            .order_by("-created_at", "-id")
+        )
         page_obj = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
         context.update(page_obj=page_obj, persons=page_obj.object_list)
     context["show_unit"] = unit_choices is not None
@@ -237,6 +253,7 @@ def person_edit(request, pk):
     if request.method == "GET":
         person = person_get(user, pk)
         _require_writer(user)
+        person_check_not_merged(person.pk)
         # Opening the form shows the whole record: audit it like the detail page.
         person = person_open(actor=user, pk=pk)
         form = PersonForm(initial=PersonForm.initial_for(person), with_version=True)
@@ -244,6 +261,7 @@ def person_edit(request, pk):
 
     person = person_get(user, pk)
     _require_writer(user)
+    person_check_not_merged(person.pk)
     form = PersonForm(request.POST, with_version=True)
     conflict_rows = None
     if form.is_valid():
@@ -342,7 +360,24 @@ def _consent_context(person, form=None, withdraw_errors=None) -> dict:
 
 def _may(user, person) -> dict:
     # The person is already known to be in the user's scope (it came from a selector).
-    return {"may_write": can_write_registry(user), "may_erase": can_erase_person(user)}
+    # A merged record is kept as it was: changes go to the record it was merged into.
+    merged = getattr(person, "merged_into_id", None) is not None
+    return {
+        "may_write": can_write_registry(user) and not merged,
+        "may_erase": can_erase_person(user),
+    }
+
+
+def _merge_context(user, person) -> dict:
+    """The merge that joined this record into another one, and the records joined into it."""
+    merge = person_merge_in_force(person.pk) if person.merged_into_id else None
+    return {
+        "merge": merge,
+        "survivor_visible": merge is not None
+        and persons_visible_to(user).filter(pk=merge.survivor_id).exists(),
+        "merged_here": persons_merged_into(person.pk),
+        "may_read_merges": can_read_duplicates(user),
+    }
 
 
 @registry_page
@@ -363,6 +398,7 @@ def person_detail(request, pk):
         "nik_warning_messages": [str(NIK_MESSAGES.get(c, c)) for c in person.nik_warnings],
         "history": history,
         **_may(user, person),
+        **_merge_context(user, person),
         **_family_context(person),
         **_consent_context(person),
     }
