@@ -1,13 +1,12 @@
 """Duplicate review pages: thin doors over dedup.selectors and dedup.services."""
 
-from functools import wraps
-
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from atensi.accounts.access import (
@@ -18,7 +17,8 @@ from atensi.accounts.access import (
     sees_many_units,
 )
 from atensi.common.audit import audit_record
-from atensi.common.errors import ApplicationError, NotFound, PermissionDenied
+from atensi.common.errors import ApplicationError
+from atensi.common.pages import is_htmx, page_gate
 from atensi.organisation.models import Unit
 
 from .forms import (
@@ -53,39 +53,9 @@ from .services import (
 PAGE_SIZE = 25
 
 
-def _error_page(request, exc: ApplicationError):
-    return render(
-        request,
-        "registry/error.html",
-        {"status": exc.status, "message": exc.message},
-        status=exc.status,
-    )
-
-
-def dedup_page(view):
-    """Signed-in readers of duplicate review only; pairs out of scope answer 404."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not can_read_duplicates(request.user):
-            return _error_page(
-                request,
-                PermissionDenied(_("Peran Anda tidak mempunyai akses ke tinjauan duplikat.")),
-            )
-        try:
-            return view(request, *args, **kwargs)
-        except (NotFound, PermissionDenied) as exc:
-            return _error_page(request, exc)
-
-    return wrapped
-
-
-def _is_htmx(request) -> bool:
-    return (
-        request.headers.get("HX-Request") == "true"
-        and request.headers.get("HX-History-Restore-Request") != "true"
-    )
+dedup_page = page_gate(
+    can_read_duplicates, gettext_lazy("Peran Anda tidak mempunyai akses ke tinjauan duplikat.")
+)
 
 
 def _unit_choices(user):
@@ -112,7 +82,7 @@ def queue(request):
         "may_run": can_review_duplicates(user),
         "last_run": runs_visible_to(user).first(),
     }
-    template = "dedup/partials/pairs.html" if _is_htmx(request) else "dedup/queue.html"
+    template = "dedup/partials/pairs.html" if is_htmx(request) else "dedup/queue.html"
     return render(request, template, context)
 
 
@@ -153,7 +123,7 @@ def runs(request):
             run.status == RunStatus.RUNNING and not run.is_stale for run in page_obj.object_list
         ),
     }
-    template = "dedup/partials/runs_table.html" if _is_htmx(request) else "dedup/runs.html"
+    template = "dedup/partials/runs_table.html" if is_htmx(request) else "dedup/runs.html"
     return render(request, template, context)
 
 
@@ -246,12 +216,12 @@ def pair_decide_view(request, pk):
             form.add_error(None, str(exc.message))
         else:
             pair = pair_get(request.user, pk)
-            if not _is_htmx(request):
+            if not is_htmx(request):
                 messages.success(request, _("Keputusan tersimpan."))
                 return redirect("dedup:pair", pk=pair.pk)
             return render(request, "dedup/partials/decide.html", _pair_context(request, pair))
     context = _pair_context(request, pair, decision_form=form)
-    template = "dedup/partials/decide.html" if _is_htmx(request) else "dedup/pair.html"
+    template = "dedup/partials/decide.html" if is_htmx(request) else "dedup/pair.html"
     return render(request, template, context, status=400)
 
 
