@@ -1,7 +1,7 @@
 """Reads of the registry that depend on who asks. Access rules for persons live here only."""
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
@@ -70,10 +70,14 @@ def persons_listed(persons: QuerySet[Person], *, include_merged: bool = False) -
     A merged record is kept unchanged for its history, but the person lives on in the record it
     was merged into; lists show that one only.
     """
-    persons = with_merge_state(persons)
     if include_merged:
-        return persons
-    return persons.filter(merged_into_id__isnull=True)
+        return with_merge_state(persons)
+    # NOT EXISTS, which PostgreSQL runs as one anti-join (a count over a million persons
+    # would otherwise look up each person's merge in turn); what is left was merged into nobody.
+    merged = _merges_in_force().filter(merged_id=OuterRef("pk"))
+    return persons.filter(~Exists(merged)).annotate(
+        merged_into_id=Value(None, output_field=IntegerField())
+    )
 
 
 def merged_into_of(person: Person) -> int | None:
