@@ -4,6 +4,7 @@ import pyarrow as pa
 import pytest
 
 from atensi.dedup.engine import normalize
+from atensi.lib.names import name_tokens
 
 
 @pytest.mark.parametrize(
@@ -75,6 +76,38 @@ def test_a_mononym_is_contained_in_the_longer_name_of_the_same_person():
     short, long = normalize.name_parts("Sutrisno"), normalize.name_parts("Sutrisno Hadi")
     assert set(short.sorted.split()) < set(long.sorted.split())
     assert short.first_key == long.first_key
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Budi  Santoso ",
+        "NOOR CHASANAH",
+        "Moch Soedjono bin Tjiptoredjo",
+        "Budi bin",
+        "bin",
+        "Bin Ahmad",
+        "Binti Siti Aminah",
+        "H Budi",
+        "Hj Siti",
+        "Bapak Budi",
+        "R A Kartini",
+        "Haji",
+        "Budi H",
+        "M Ali",
+        "M",
+        "M M",
+        "Mohd Nj Achmad",
+        "Kh Ahmad Dahlan",
+        "Tn Budi bt Ali",
+    ],
+)
+def test_plain_names_read_by_their_words_as_the_full_reader_reads_them(name):
+    # Names of plain letters and spaces skip name_tokens; they must come out as if they had not.
+    pairs = [normalize._word(t) for t in name_tokens(name) if t]
+    assert normalize._plain_pairs(name) in (None, pairs)
+    assert normalize._name_pairs(name) == pairs
+    assert normalize.text_name(name) == " ".join(sorted(w for w, _k in pairs))
 
 
 def test_an_empty_name_is_empty():

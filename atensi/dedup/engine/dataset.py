@@ -103,8 +103,11 @@ def distinct(values) -> Distinct:
     return Distinct(dictionary, index.astype(np.int32, copy=False))
 
 
-# Above this many distinct values, slow normalisers (names, addresses) run in one process per core.
-PARALLEL_FROM = 20_000
+# Above this many distinct values, slow normalisers (names) run in one process per core. A name
+# costs a few microseconds (see normalize._plain_pairs), less than forking a process that holds
+# the whole file and sending the names both ways: at 1M records (110k distinct names) one
+# process is faster, so only far larger files use the others.
+PARALLEL_FROM = 400_000
 
 
 def _map(values: list, function: Callable, parallel: bool = False) -> list:

@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from atensi.lib.names import name_tokens, token_key
+from atensi.lib.names import _MUHAMMAD, _PATRONYMIC, _is_title, _modern, name_tokens, token_key
 
 # Written variants of common name words that atensi.lib.names keeps apart (its output is stored
 # in the registry); for comparing two records they are the same word.
@@ -87,9 +87,49 @@ class NameParts:
 EMPTY_NAME = NameParts("", "", "", "", "", "")
 
 
+# A name of plain ASCII letters and spaces needs none of name_tokens' work on accents, dots,
+# commas and degrees: its words are read one by one, each through a cache (see _plain_word).
+_PLAIN_NAME = re.compile(r"[A-Za-z ]*")
+
+
+@functools.cache
+def _plain_word(word: str) -> tuple[str, str] | None:
+    """Returns _word of one lower-cased word of a plain name as name_tokens would give it after
+    the first word; None for bin/binti, which name_tokens drops."""
+    if word in _PATRONYMIC:
+        return None
+    token = _modern(word)
+    return _word("muhammad" if token in _MUHAMMAD else token)
+
+
+@functools.cache
+def _read_by_position(first: str) -> bool:
+    return first == "m" or first in _PATRONYMIC or _is_title(first)
+
+
+def _plain_pairs(name: str) -> list[tuple[str, str]] | None:
+    """Returns [_word(t) for t in name_tokens(name)] for a plain name whose first word is neither
+    a title, bin/binti nor a lone M. (which name_tokens treats by position); None for any other."""
+    if not _PLAIN_NAME.fullmatch(name):
+        return None
+    words = name.lower().split()
+    if len(words) > 1 and _read_by_position(words[0]):
+        return None
+    pairs = [_plain_word(w) for w in words]
+    return [p for p in pairs if p is not None]
+
+
+def _name_pairs(name: str) -> list[tuple[str, str]]:
+    """Returns the words of a name, folded, each with its spelling-tolerant key."""
+    pairs = _plain_pairs(name or "")
+    if pairs is None:
+        pairs = [_word(t) for t in name_tokens(name or "") if t]
+    return pairs
+
+
 def name_parts(name: str) -> NameParts:
     """Returns the comparable parts of a personal name; EMPTY_NAME when there is none."""
-    pairs = [_word(t) for t in name_tokens(name or "") if t]
+    pairs = _name_pairs(name)
     if not pairs:
         return EMPTY_NAME
     words = [w for w, _k in pairs]
@@ -107,7 +147,7 @@ def name_parts(name: str) -> NameParts:
 
 def text_name(name: str) -> str:
     """Returns a name (a parent's, a birthplace) folded for comparison, words sorted."""
-    return " ".join(sorted(_word(t)[0] for t in name_tokens(name or "") if t))
+    return " ".join(sorted(w for w, _k in _name_pairs(name)))
 
 
 _DIGITS = re.compile(r"\D")
