@@ -18,6 +18,7 @@ from atensi.common.errors import ApplicationError, Conflict, PermissionDenied
 from atensi.organisation.models import Unit, UnitType
 from atensi.registry.models import Consent, ConsentBasis, ConsentGiver, Person
 from atensi.registry.selectors import persons_visible_to
+from atensi.registry.services import person_check_not_merged
 
 from . import workflow
 from .choices import (
@@ -223,6 +224,7 @@ def case_open(
         raise PermissionDenied(_("Peran Anda tidak boleh membuka kasus."))
     if not persons_visible_to(actor).filter(pk=person.pk).exists():
         raise PermissionDenied(_("Anda tidak boleh membuka kasus untuk orang ini."))
+    person_check_not_merged(person.pk)
     _check_processing_allowed(person.pk)
     unit = unit or actor.unit
     if unit.pk != actor.unit_id and actor.role != Role.ADMIN:

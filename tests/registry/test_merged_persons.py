@@ -253,3 +253,19 @@ def test_after_unmerge_another_sentra_still_gets_404(client, head_a, head_b, mer
     person_unmerge(actor=head_a, merge=merge, reason="Ternyata dua orang berbeda")
     assert detail(client, head_b, merged).status_code == 404
     assert client_for(head_b).get(f"/api/v1/persons/{merged.pk}/").status_code == 404
+
+
+def test_no_case_opens_on_a_merged_record_and_after_unmerge_one_does(
+    pendamping_a, head_a, merged_pair
+):
+    from tests.cases.factories import make_case
+
+    survivor, merged, merge = merged_pair
+    with pytest.raises(Conflict) as refused:
+        make_case(pendamping_a, merged)
+    assert refused.value.code == "person_merged"
+    assert refused.value.details == {"merged_into": survivor.pk}
+    assert not merged.cases.exists()
+
+    person_unmerge(actor=head_a, merge=merge, reason="Ternyata dua orang berbeda")
+    assert make_case(pendamping_a, merged).person_id == merged.pk
