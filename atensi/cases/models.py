@@ -90,10 +90,36 @@ class Case(TimeStampedModel):
             models.Index(fields=["unit", "-received_at"], name="case_unit_received_idx"),
             models.Index(fields=["unit", "stage", "-received_at"], name="case_unit_stage_idx"),
             # a pendamping's work queue
-            models.Index(fields=["pendamping", "stage"], name="case_pendamping_stage_idx"),
+            # (covering the caseload weights, so a team's loads are read from the index alone)
+            models.Index(
+                fields=["pendamping", "stage"],
+                include=["urgency", "approach"],
+                name="case_pendamping_load_idx",
+            ),
             models.Index(fields=["supervisor", "stage"], name="case_supervisor_stage_idx"),
             # directorate views by target group nationwide
             models.Index(fields=["target_group", "-received_at"], name="case_group_received_idx"),
+            # workforce KPIs (PostgreSQL covering indexes): a holding's case by id with what
+            # "cases handled" and "closed with goals met" read, and a period's referrals with
+            # their milestones, so neither reads the case rows themselves
+            models.Index(
+                fields=["id"],
+                include=["received_at", "closed_at", "termination_reason"],
+                name="case_kpi_closing_idx",
+            ),
+            models.Index(
+                fields=["received_at"],
+                include=[
+                    "id",
+                    "urgency",
+                    "stage",
+                    "terminated_at",
+                    "first_contact_at",
+                    "assessed_at",
+                    "plan_approved_at",
+                ],
+                name="case_kpi_milestone_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -474,7 +500,12 @@ class AftercareVisit(models.Model):
     class Meta:
         ordering = ["case", "scheduled_for"]
         indexes = [
-            models.Index(fields=["scheduled_for", "done_at"], name="aftercare_due_idx"),
+            # (covering the workforce KPI "aftercare visits on time", read from the index alone)
+            models.Index(
+                fields=["scheduled_for", "done_at"],
+                include=["id", "case"],
+                name="aftercare_due_case_idx",
+            ),
             # national aftercare-due queue: WHERE done_at IS NULL AND scheduled_for <= today + 7
             models.Index(
                 fields=["scheduled_for"],

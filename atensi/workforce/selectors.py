@@ -225,7 +225,7 @@ def caseloads(
         Case.objects.filter(pendamping_id__in=list(loads), stage__in=workflow.ACTIVE)
         .order_by()
         .values_list("pendamping_id", "stage", "urgency", "approach")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))  # (not the id: case_pendamping_load_idx covers the rest)
     )
     for worker_id, stage, urgency, approach, n in rows:
         load = loads[worker_id]

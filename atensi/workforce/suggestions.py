@@ -82,15 +82,27 @@ class Suggestion:
 
 
 def candidate_pool(
-    unit: Unit, *, rules: RuleBook, today: dt.date, exclude: tuple[int, ...] = ()
+    unit: Unit,
+    *,
+    rules: RuleBook,
+    today: dt.date,
+    exclude: tuple[int, ...] = (),
+    known: dict[int, Caseload] | None = None,
 ) -> dict[int, Caseload]:
-    """Returns the loads of the sentra's active pendamping who could take a case."""
+    """Returns the loads of the sentra's active pendamping who could take a case.
+
+    `known`: loads already computed today with the same rules (the team board's); when they
+    cover every candidate they are reused instead of counted again."""
     workers = (
         User.objects.filter(unit=unit, role=Role.PENDAMPING, is_active=True)
         .exclude(pk__in=exclude)
         .select_related("worker_profile")
         .order_by("pk")
     )
+    if known is not None:
+        ids = list(workers.values_list("pk", flat=True))
+        if all(pk in known for pk in ids):
+            return {pk: known[pk] for pk in ids}
     return caseloads(workers, rules=rules, today=today)
 
 

@@ -557,9 +557,12 @@ def _team_tables(request, unit, period):
     return team_table(loads, rows, period, rules), rules, loads
 
 
-def _suggested(unit, cases, rules):
+def _suggested(unit, cases, rules, loads):
     """Each unassigned case with its suggestion, all from one look at the team's loads."""
-    pool = candidate_pool(unit, rules=rules, today=timezone.localdate())
+    cases = list(cases)
+    if not cases:
+        return []
+    pool = candidate_pool(unit, rules=rules, today=timezone.localdate(), known=loads)
     out = []
     for case in cases:
         suggestion = suggest(case, pool, rules=rules)
@@ -592,7 +595,7 @@ def team_board(request):
         "units": units,
         "table": table,
         "rules": rules,
-        "unassigned": _suggested(unit, unassigned[:UNASSIGNED_SHOWN], rules)
+        "unassigned": _suggested(unit, unassigned[:UNASSIGNED_SHOWN], rules, loads)
         if unassigned is not None
         else None,
         "unassigned_total": unassigned.count() if unassigned is not None else 0,
