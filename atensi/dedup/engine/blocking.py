@@ -251,7 +251,10 @@ def candidate_pairs(
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
     unique = key[starts]
     mask = np.bitwise_or.reduceat(np.left_shift(1, rule_of), starts)
-    member = ((mask[None, :] >> np.arange(len(rules), dtype=np.int64)[:, None]) & 1).astype(bool)
+    # One rule at a time: a (rules × pairs) int64 intermediate would take gigabytes at 1M records.
+    member = np.empty((len(rules), len(mask)), dtype=bool)
+    for position in range(len(rules)):
+        np.not_equal(mask & np.int64(1 << position), 0, out=member[position])
     return CandidatePairs(
         i=(unique // n).astype(np.int32),
         j=(unique % n).astype(np.int32),
