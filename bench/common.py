@@ -74,6 +74,15 @@ def check(ok: bool) -> str:
     return "✓" if ok else "✗"
 
 
+def targets_table(summary: list[dict]) -> list[str]:
+    """The Markdown lines of a section's targets: measure (target), value, met."""
+    lines = ["| target | value | met |", "|---|---|---|"]
+    for row in summary:
+        met = {True: "✓", False: "✗", None: ""}[row["met"]]
+        lines.append(f"| {row['measure']} ({row['target']}) | {row['value']} | {met} |")
+    return lines
+
+
 def backends_run(
     backends: dict[str, Callable[[], tuple[str | None, str]]],
     only: str | None,

@@ -28,6 +28,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
 from bench import casedata  # noqa: E402
+from bench.common import targets_table  # noqa: E402
 
 TARGET_P95_MS = 150.0
 SIZES = (25, 100)
@@ -332,10 +333,7 @@ def markdown(results: dict) -> str:
             f"| {m['name']} | {m['p50_ms']:.1f} | {m['p95_ms']:.1f} | "
             f"{m['ratio_p95_to_baseline']:.0f}× | {queries} |"
         )
-    lines += ["", "| target | value | met |", "|---|---|---|"]
-    for row in results["summary"]:
-        met = {True: "✓", False: "✗", None: ""}[row["met"]]
-        lines.append(f"| {row['measure']} ({row['target']}) | {row['value']} | {met} |")
+    lines += ["", *targets_table(results["summary"])]
     return "\n".join(lines) + "\n"
 
 

@@ -27,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
 from bench import casedata  # noqa: E402
+from bench.common import targets_table  # noqa: E402
 
 TARGET_KPI_S = 2.0
 TARGET_BOARD_P95_MS = 150.0
@@ -225,10 +226,7 @@ def markdown(results: dict) -> str:
         lines.append(
             f"| {m['name']} | {m.get('rows', '')} | {m['queries']} | {' | '.join(times)} | {ratio} |"
         )
-    lines += ["", "| target | value | met |", "|---|---|---|"]
-    for row in results["summary"]:
-        met = {True: "✓", False: "✗", None: ""}[row["met"]]
-        lines.append(f"| {row['measure']} ({row['target']}) | {row['value']} | {met} |")
+    lines += ["", *targets_table(results["summary"])]
     return "\n".join(lines) + "\n"
 
 
