@@ -398,7 +398,7 @@ class CheckMatchOutput(serializers.Serializer):
 
 
 class CanRegister(BasePermission):
-    message = gettext_lazy("Peran Anda tidak mendaftarkan orang.")
+    message = gettext_lazy("Peran Anda tidak boleh mendaftarkan orang.")
 
     def has_permission(self, request, view) -> bool:
         return can_write_registry(request.user)
