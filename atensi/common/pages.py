@@ -23,12 +23,13 @@ def error_page(request, exc: ApplicationError):
     )
 
 
-def page_gate(may_read, refusal):
+def page_gate(may_read, refusal, shown=(NotFound, PermissionDenied)):
     """Returns the decorator for an area's pages.
 
     Only signed-in users for whom `may_read(user)` holds get in; the others see `refusal` (a lazy
-    message) with 403. NotFound and PermissionDenied raised by the view become the 404 and 403
-    pages, so a record out of the user's scope answers 404 like one that does not exist.
+    message) with 403. The errors in `shown` raised by the view (NotFound and PermissionDenied
+    unless an area adds more) become the error page with their status, so a record out of the
+    user's scope answers 404 like one that does not exist.
     """
 
     def decorator(view):
@@ -39,7 +40,7 @@ def page_gate(may_read, refusal):
                 return error_page(request, PermissionDenied(str(refusal)))
             try:
                 return view(request, *args, **kwargs)
-            except (NotFound, PermissionDenied) as exc:
+            except shown as exc:
                 return error_page(request, exc)
 
         return wrapped

@@ -1,14 +1,12 @@
 """Registry pages: thin front doors over the registry selectors and services."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from atensi.accounts.access import (
@@ -21,6 +19,7 @@ from atensi.accounts.access import (
 )
 from atensi.common.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from atensi.common.models import AuditLog
+from atensi.common.pages import is_htmx, page_gate
 from atensi.lib.nik import check_nik
 from atensi.organisation.models import Region, Unit
 
@@ -60,42 +59,11 @@ SEARCH_LIMIT = 50
 HISTORY_ROWS = 20
 
 
-def _is_htmx(request) -> bool:
-    # A history restore asks for the whole page even though htmx sends it.
-    return (
-        request.headers.get("HX-Request") == "true"
-        and request.headers.get("HX-History-Restore-Request") != "true"
-    )
-
-
-def _error_page(request, exc: ApplicationError):
-    return render(
-        request,
-        "registry/error.html",
-        {"status": exc.status, "message": exc.message},
-        status=exc.status,
-    )
-
-
-def registry_page(view):
-    """Signed-in registry readers only; out-of-scope persons answer 404, refusals 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not can_read_registry(request.user):
-            return _error_page(
-                request,
-                PermissionDenied(
-                    _("Peran Anda tidak mempunyai akses ke registri penerima manfaat.")
-                ),
-            )
-        try:
-            return view(request, *args, **kwargs)
-        except (NotFound, PermissionDenied, Conflict) as exc:
-            return _error_page(request, exc)
-
-    return wrapped
+registry_page = page_gate(
+    can_read_registry,
+    gettext_lazy("Peran Anda tidak mempunyai akses ke registri penerima manfaat."),
+    shown=(NotFound, PermissionDenied, Conflict),
+)
 
 
 def _require_writer(user) -> None:
@@ -169,7 +137,7 @@ def person_list(request):
         page_obj = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
         context.update(page_obj=page_obj, persons=page_obj.object_list)
     context["show_unit"] = unit_choices is not None
-    template = "registry/partials/results.html" if _is_htmx(request) else "registry/list.html"
+    template = "registry/partials/results.html" if is_htmx(request) else "registry/list.html"
     return render(request, template, context)
 
 
@@ -406,7 +374,7 @@ def person_detail(request, pk):
 
 
 def _section(request, person, template: str, context: dict):
-    if _is_htmx(request):
+    if is_htmx(request):
         # oob: the consent banner at the top of the page is refreshed along with the section.
         return render(request, template, {**context, **_may(request.user, person), "oob": True})
     return redirect("registry:detail", pk=person.pk)
@@ -414,7 +382,7 @@ def _section(request, person, template: str, context: dict):
 
 def _flash_errors(request, form) -> None:
     # Without htmx the section is not re-rendered in place: show the refusal on the next page.
-    if not _is_htmx(request):
+    if not is_htmx(request):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)

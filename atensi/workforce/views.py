@@ -6,17 +6,16 @@ user's scope. Changes go through the services; their refusals are shown on the f
 """
 
 import datetime as dt
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from atensi.accounts.access import (
@@ -32,6 +31,7 @@ from atensi.accounts.models import Role
 from atensi.cases.exports import case_list_xlsx
 from atensi.cases.selectors import case_get
 from atensi.common.errors import ApplicationError, NotFound, PermissionDenied
+from atensi.common.pages import is_htmx, page_gate
 
 from . import kpis
 from .choices import ReportStatus
@@ -95,38 +95,10 @@ from .workdays import month_start
 PAGE_SIZE = 25
 
 
-def _is_htmx(request) -> bool:
-    return (
-        request.headers.get("HX-Request") == "true"
-        and request.headers.get("HX-History-Restore-Request") != "true"
-    )
-
-
-def _error_page(request, exc: ApplicationError):
-    return render(
-        request,
-        "workforce/error.html",
-        {"status": exc.status, "message": exc.message},
-        status=exc.status,
-    )
-
-
-def workforce_page(view):
-    """Signed-in workforce readers only; what is out of scope answers 404, refusals 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not can_read_workforce(request.user):
-            return _error_page(
-                request, PermissionDenied(_("Peran Anda tidak mempunyai akses ke data tenaga."))
-            )
-        try:
-            return view(request, *args, **kwargs)
-        except (NotFound, PermissionDenied) as exc:
-            return _error_page(request, exc)
-
-    return wrapped
+workforce_page = page_gate(
+    can_read_workforce,
+    gettext_lazy("Peran Anda tidak mempunyai akses ke data tenaga."),
+)
 
 
 def _period(data) -> tuple[PeriodForm, kpis.Period]:
@@ -421,7 +393,7 @@ def report_detail(request, pk):
 
 
 def _report_done(request, report, message: str):
-    if _is_htmx(request):
+    if is_htmx(request):
         report = report_get(request.user, report.pk)
         messages.success(request, message)
         return render(
@@ -440,7 +412,7 @@ def _report_refused(request, report, exc: ApplicationError, **forms):
     else:
         messages.error(request, exc.message)
     template = (
-        "workforce/partials/report_body.html" if _is_htmx(request) else "workforce/report.html"
+        "workforce/partials/report_body.html" if is_htmx(request) else "workforce/report.html"
     )
     return render(request, template, context, status=exc.status)
 
@@ -626,7 +598,7 @@ def case_assign_view(request, case_pk):
             )
         except ApplicationError as exc:
             apply_error(form, exc)
-    if not _is_htmx(request):
+    if not is_htmx(request):
         if decision:
             messages.success(
                 request,
