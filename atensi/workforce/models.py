@@ -517,15 +517,9 @@ class SyncMark(models.Model):
         return f"{self.name} {self.last_audit_id}"
 
 
-class ServiceTally(models.Model):
-    """Services delivered per day, counted for the holding they belong to (tally.py).
+class TallyCounts(models.Model):
+    """What a tally row counts: a worker's services in one sentra, target group and approach."""
 
-    The services-per-case KPI reads these few rows instead of the services themselves (ten
-    million nationwide): services are never changed once recorded, and the holding a service
-    counts for is settled when it is recorded.
-    """
-
-    day = models.DateField()
     worker = models.ForeignKey(
         USER,
         null=True,
@@ -542,6 +536,20 @@ class ServiceTally(models.Model):
     services = models.PositiveIntegerField()
 
     class Meta:
+        abstract = True
+
+
+class ServiceTally(TallyCounts):
+    """Services delivered per day, counted for the holding they belong to (tally.py).
+
+    The services-per-case KPI reads these few rows instead of the services themselves (ten
+    million nationwide): services are never changed once recorded, and the holding a service
+    counts for is settled when it is recorded.
+    """
+
+    day = models.DateField()
+
+    class Meta:
         indexes = [
             # every worker's services over a period: WHERE day BETWEEN %s AND %s
             models.Index(fields=["day"], name="tally_day_idx"),
@@ -553,7 +561,7 @@ class ServiceTally(models.Model):
         return f"{self.day} {self.worker_id} {self.services}"
 
 
-class ServiceTallyMonth(models.Model):
+class ServiceTallyMonth(TallyCounts):
     """The service tally summed per calendar month (kept with ServiceTally, in the same writes).
 
     A year's services-per-case figure reads twelve months of these rows and the daily tally
@@ -563,20 +571,6 @@ class ServiceTallyMonth(models.Model):
     """
 
     month = models.DateField()  # the first day of the month
-    worker = models.ForeignKey(
-        USER,
-        null=True,
-        blank=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
-    unit = models.ForeignKey(
-        "organisation.Unit", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
-    target_group = models.CharField(max_length=20)
-    approach = models.CharField(max_length=12)
-    services = models.PositiveIntegerField()
 
     class Meta:
         indexes = [
