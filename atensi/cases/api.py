@@ -1033,12 +1033,14 @@ class CaseServicesView(GenericAPIView):
         responses={201: ServiceDeliveryOutput, **error_responses(400, 401, 403, 404)},
     )
     def post(self, request, pk: int):
-        # Out of scope is 404 before any input check; service_record then reads the case row
-        # under a lock and checks the rest, so a cheap existence query suffices here.
-        if not cases_visible_to(request.user).filter(pk=pk).exists():
-            raise NotFound(_("Kasus tidak ditemukan."))
+        # Out of scope is 404 before any input error. service_record reads the case row under
+        # a lock and answers 404 itself, so the happy path (the busiest write of the system)
+        # asks for the case only once; only invalid input needs its own scope check first.
         data = ServiceDeliveryInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        if not data.is_valid():
+            if not cases_visible_to(request.user).filter(pk=pk).exists():
+                raise NotFound(_("Kasus tidak ditemukan."))
+            raise serializers.ValidationError(data.errors)
         service = service_record(actor=request.user, case=Case(pk=pk), **data.validated_data)
         return Response(ServiceDeliveryOutput(service).data, status=status.HTTP_201_CREATED)
 

@@ -5,6 +5,7 @@ of residential care, outcome change, and the timeline.
 """
 
 import datetime as dt
+import functools
 import math
 import re
 from collections import defaultdict
@@ -223,10 +224,13 @@ def consent_withdrawal(person_id) -> Consent | None:
     return max(withdrawn, key=lambda c: c.withdrawn_at) if withdrawn else None
 
 
+@functools.cache
 def processing_stopped(person_ref: str = "person_id") -> ExpressionWrapper:
     """Returns an annotation, true where the person's processing has stopped (as above).
 
-    `person_ref` names the outer column holding the person's id ("person_id" on cases).
+    `person_ref` names the outer column holding the person's id ("person_id" on cases). Built
+    once per reference (every write to a case asks it under the row lock); a query copies an
+    expression before resolving it, so sharing it is safe.
     """
     consents = Consent.objects.filter(person_id=OuterRef(person_ref))
     withdrawn = consents.filter(basis=ConsentBasis.CONSENT, withdrawn_at__isnull=False)

@@ -1,8 +1,10 @@
 """Recording a service delivery is the busiest write: its query count is held at a constant.
 
-The write path (bench/events measures it under load): the token with its user, the case's scope
-(404 first), then in one transaction the case row under a lock (with whether the person's
-processing has stopped, in the same query), and the three inserts — the service, its timeline event, its audit row. Raising the count fails here.
+The write path (bench/events measures it under load): the token with its user, then in one
+transaction the case row under a lock, read within the user's scope (404 when out of it), with
+whether the person's processing has stopped in the same query, and the three inserts: the
+service, its timeline event, its audit row. Raising the count fails here. Only invalid input asks
+for the case's scope first, so that an outsider gets 404 rather than a list of input errors.
 """
 
 import pytest
@@ -18,9 +20,9 @@ from atensi.common.models import AuditLog
 from tests.api_helpers import error_of
 from tests.cases.api.conftest import case_at
 
-# token+user, case in scope, SAVEPOINT (tests run inside a transaction; BEGIN in production),
+# token+user, SAVEPOINT (tests run inside a transaction; BEGIN in production),
 # case row under lock, service, timeline event, audit row, RELEASE (COMMIT in production).
-QUERIES_PER_SERVICE_WRITE = 8
+QUERIES_PER_SERVICE_WRITE = 7
 
 
 def _body(**extra):
@@ -55,6 +57,17 @@ def test_an_outsider_gets_404_before_any_input_check(api, pendamping_b, pendampi
     )
     assert response.status_code == 404
     assert error_of(response)["code"] == "not_found"
+
+
+def test_an_outsider_with_valid_input_gets_404_and_nothing_is_written(
+    api, pendamping_b, pendamping_a, supervisor_a
+):
+    case = case_at(Stage.INTERVENTION, pendamping=pendamping_a, lead=supervisor_a)
+    response = api(pendamping_b).post(f"/api/v1/cases/{case.pk}/services/", _body(), format="json")
+    assert response.status_code == 404
+    assert error_of(response)["code"] == "not_found"
+    assert case.services.count() == 0
+    assert not AuditLog.objects.filter(object_type="cases.servicedelivery").exists()
 
 
 def test_a_reader_who_may_not_write_gets_403(api, auditor, pendamping_a, supervisor_a):
