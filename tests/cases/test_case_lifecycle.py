@@ -172,6 +172,11 @@ def test_a_pendamping_sees_the_person_of_a_case_assigned_to_them(
 def test_reading_a_case_writes_a_view_audit_row(pendamping_a, head_b):
     case = make_case(pendamping_a)
     services.case_read(actor=pendamping_a, pk=case.pk)
-    assert AuditLog.objects.filter(object_type="cases.case", object_id=str(case.pk), action="view").count() == 1
+    assert (
+        AuditLog.objects.filter(
+            object_type="cases.case", object_id=str(case.pk), action="view"
+        ).count()
+        == 1
+    )
     with pytest.raises(NotFound):
         services.case_read(actor=head_b, pk=case.pk)
