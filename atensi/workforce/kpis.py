@@ -28,7 +28,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import connection, transaction
 from django.db.models import Case as Switch
@@ -65,6 +65,7 @@ from atensi.cases.selectors import (
 )
 from atensi.organisation.models import TargetGroup, Unit
 
+from . import kpi_months
 from .holdings import (
     HOLDING_PATHS,
     PART_PATHS,
@@ -939,19 +940,127 @@ def scoped_table(
         return _rows(scope, period, by, filters, codes, now, rules, mark)
 
 
+def _live_counts(ctx: Context, wanted: set[str], by, scope, filters) -> dict[str, Counts]:
+    """The KPIs read from the cases, holdings and visits of the period (not services, reports)."""
+    counts: dict[str, Counts] = {}
+    if {"cases_handled", "goals_met"} & wanted:
+        handled, ended = _handled_and_closed(ctx, by, scope, filters)
+        if "cases_handled" in wanted:
+            counts["cases_handled"] = handled
+        if "goals_met" in wanted:
+            counts["goals_met"] = ended
+    milestones = [c for c in MILESTONE_KPIS if c in wanted]
+    if milestones:
+        counts.update(_milestone_counts(ctx, milestones, by, scope, filters))
+    if "aftercare_on_time" in wanted:
+        counts["aftercare_on_time"] = _outcome_counts(_facts_aftercare(ctx), by, scope, filters)
+    return counts
+
+
+def _month_counts(ctx: Context, month: dt.date) -> dict[str, dict[str, Counts]]:
+    """Everything a kept month holds: its KPIs in each kept grouping."""
+    month_ctx = replace(ctx, period=Period.month(month))
+    return {
+        grouping: _live_counts(
+            month_ctx,
+            set(kpi_months.KEPT if "worker" in key else kpi_months.ADDITIVE),
+            key,
+            EVERYWHERE,
+            Filters(),
+        )
+        for grouping, key in kpi_months.GROUPINGS.items()
+    }
+
+
+def _case_counts(ctx: Context, wanted: set[str], by, scope, filters, *, keep: bool):
+    """The KPIs of `_live_counts`, read from the kept months where the period has settled ones
+    (kpi_months.py) and counted live for the rest of it."""
+    p = ctx.period
+    span = None
+    dims = _dims_used(by, scope, filters)
+    grouping = kpi_months.grouping_for(dims)
+    if keep and grouping and set(kpi_months.KEPT) & wanted:
+        grace = kpi_months.grace_days(ctx.rules)
+        span = kpi_months.kept_span(p.start, p.end, kpi_months.settled_until(ctx.today, grace))
+    if span is None:
+        return _live_counts(ctx, wanted, by, scope, filters)
+    first, last = span
+    kpi_months.months_keep(
+        first,
+        last,
+        rules=kpi_months.rules_name(grace),
+        count=lambda month: _month_counts(ctx, month),
+        now=ctx.now,
+    )
+    # Cases handled is kept per worker and sentra, distinct within the month: it serves a
+    # period of exactly that month, read per worker and sentra (each grouped or fixed).
+    distinct = (p.start, p.end) == (first, month_end(last)) and first == last
+    distinct = distinct and {"worker", "unit"} <= set(dims)
+    from_kept = [
+        c for c in kpi_months.KEPT if c in wanted and (distinct or c in kpi_months.ADDITIVE)
+    ]
+    group = [f"g_{d}" for d in by]
+    counts = _nested_all(
+        kpi_months.kept_counts(
+            first,
+            last,
+            from_kept,
+            grouping,
+            lambda rows: (_grouped(Facts(rows, TALLY_PATHS), by, scope, filters), group),
+        )
+    )
+    if "worker" not in by:
+        # Leave excuses a worker, not a sentra or target group (see _milestone_counts): kept
+        # milestone failures carry the excuse, which only a worker's figure reads.
+        for code in MILESTONE_KPIS:
+            for outcomes in counts.get(code, {}).values():
+                for outcome in [o for o in outcomes if o.endswith(EXCUSED)]:
+                    outcomes[outcome.removesuffix(EXCUSED)] += outcomes.pop(outcome)
+    # The days around the kept months add their own facts (every KPI kept there adds up) ...
+    around = []
+    if p.start < first:
+        around.append(Period(p.start, first - dt.timedelta(days=1)))
+    if month_end(last) < p.end:
+        around.append(Period(next_month(last), p.end))
+    for sub in around:
+        _add_counts(
+            counts, _live_counts(replace(ctx, period=sub), set(from_kept), by, scope, filters)
+        )
+    # ... and what cannot be added up is counted live over the whole period.
+    rest = wanted - set(from_kept)
+    if rest:
+        counts.update(_live_counts(ctx, rest, by, scope, filters))
+    return counts
+
+
+def _nested_all(tables: dict[str, dict]) -> dict[str, Counts]:
+    out = {}
+    for code, table in tables.items():
+        out[code] = _nested()
+        for key, outcomes in table.items():
+            out[code][key].update(outcomes)
+    return out
+
+
+def _add_counts(counts: dict[str, Counts], more: dict[str, Counts]) -> None:
+    for code, table in more.items():
+        target = counts.setdefault(code, _nested())
+        for key, outcomes in table.items():
+            for outcome, n in outcomes.items():
+                target[key][outcome] += n
+
+
 def _rows(scope, period, by, filters, codes, now, rules, mark) -> list[KpiRow]:
     ctx = _context(period, now, rules)
     by_worker = "worker" in by
-    counts: dict[str, Counts] = {}
-    if {"cases_handled", "services_per_case", "goals_met"} & set(codes):
-        counts["cases_handled"], counts["goals_met"] = _handled_and_closed(ctx, by, scope, filters)
-    milestones = [c for c in MILESTONE_KPIS if c in codes]
-    if milestones:
-        counts.update(_milestone_counts(ctx, milestones, by, scope, filters))
+    wanted = set(codes)
+    if {"services_per_case", "goals_met"} & wanted:
+        wanted.add("cases_handled")  # the rows of everyone who handled a case
+    # Kept months hold the figures as of now (under the rules they name): a figure as of
+    # another moment is counted live.
+    counts = _case_counts(ctx, wanted, by, scope, filters, keep=now is None)
     if "services_per_case" in codes:
         counts["services_per_case"] = _services_counts(ctx, by, scope, filters, mark)
-    if "aftercare_on_time" in codes:
-        counts["aftercare_on_time"] = _outcome_counts(_facts_aftercare(ctx), by, scope, filters)
     if "reports_on_time" in codes and not (set(by) & {"target_group", "approach"}):
         counts["reports_on_time"] = _report_counts(scope, ctx, by, filters)
     counts = {

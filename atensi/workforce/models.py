@@ -517,8 +517,9 @@ class SyncMark(models.Model):
         return f"{self.name} {self.last_audit_id}"
 
 
-class TallyCounts(models.Model):
-    """What a tally row counts: a worker's services in one sentra, target group and approach."""
+class TallyKey(models.Model):
+    """Whose figures a tally row holds: a worker's (or no one's) in one sentra, target group and
+    approach, the four dimensions a KPI is grouped and filtered by."""
 
     worker = models.ForeignKey(
         USER,
@@ -533,6 +534,14 @@ class TallyCounts(models.Model):
     )
     target_group = models.CharField(max_length=20)
     approach = models.CharField(max_length=12)
+
+    class Meta:
+        abstract = True
+
+
+class TallyCounts(TallyKey):
+    """What a service tally row counts: the services of its key."""
+
     services = models.PositiveIntegerField()
 
     class Meta:
@@ -581,6 +590,48 @@ class ServiceTallyMonth(TallyCounts):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.worker_id} {self.services}"
+
+
+class KpiMonth(models.Model):
+    """A settled calendar month whose KPI counts are kept in KpiMonthCount (kpi_months.py).
+
+    A month is kept once nothing due in it can still change by the passing of time; a change to
+    the data behind it (a case, an aftercare visit, leave) removes it, and the next reading
+    counts it again. `rules` names the rule versions it was counted under.
+    """
+
+    month = models.DateField(unique=True)  # the first day of the month
+    rules = models.CharField(max_length=40)
+    built_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+
+class KpiMonthCount(TallyKey):
+    """How many facts of one KPI and outcome fell in a kept month for one key.
+
+    Each month is kept in two groupings (kpi_months.GROUPINGS): per worker and sentra (target
+    group and approach left blank), and per sentra, target group and approach (worker left
+    empty). Cases handled counts distinct cases within the month, so it serves a period of
+    exactly that month; every other KPI here adds up over months.
+    """
+
+    grouping = models.CharField(max_length=10)
+    month = models.DateField()
+    kpi = models.CharField(max_length=30)
+    outcome = models.CharField(max_length=30)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["grouping", "month"], name="kpi_month_idx"),
+            models.Index(fields=["unit", "month"], name="kpi_month_unit_idx"),
+            models.Index(fields=["worker", "month"], name="kpi_month_worker_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.kpi} {self.outcome} {self.n}"
 
 
 # ---------------------------------------------------------------------------------------------
