@@ -14,12 +14,12 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import connection, models, transaction
-from django.utils import timezone
+from django.db import connection, transaction
 
 from atensi.accounts.models import Role, User
 from atensi.accounts.services import user_create
 from atensi.common.audit import audit_record
+from atensi.common.bulk import model_rows_insert
 from atensi.common.models import AuditAction, AuditLog
 from atensi.lib.names import name_keys, normalize_name
 from atensi.organisation.loaders import regions_load, units_load
@@ -272,11 +272,11 @@ def _insert_batch(
             updated_at=spec.created_at,
         )
         persons.append(values)
-    _rows_insert(Person, persons)
+    model_rows_insert(Person, persons)
     ids = dict(Person.objects.filter(registry_id__in=registry_ids).values_list("registry_id", "id"))
     # The keys person_name_tokens_rows would store (tests/demodata check they agree); model
     # instances per token would cost more than the rest of the row.
-    _rows_insert(
+    model_rows_insert(
         PersonNameToken,
         [
             {"person_id": ids[p["registry_id"]], "key": key}
@@ -284,7 +284,7 @@ def _insert_batch(
             for key in sorted(name_keys(p["full_name"], *p["aliases"]))
         ],
     )
-    _rows_insert(
+    model_rows_insert(
         FamilyMember,
         [
             {"person_id": ids[p["registry_id"]], **member}
@@ -292,7 +292,7 @@ def _insert_batch(
             for member in spec.family
         ],
     )
-    _rows_insert(
+    model_rows_insert(
         Consent,
         [
             {
@@ -304,58 +304,3 @@ def _insert_batch(
             if spec.consent
         ],
     )
-
-
-def _rows_insert(model, rows: list[dict]) -> None:
-    """Inserts rows (dicts by attribute name) in one go; missing fields get their defaults.
-
-    Django's bulk_create spends most of its time preparing each value of each object; the
-    values here are already clean, so only dates and JSON need the backend's adaptation.
-    PostgreSQL takes them by COPY, several times faster than one INSERT per row.
-    """
-    if not rows:
-        return
-    ops = connection.ops
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    now = timezone.now()
-    adapters = []
-    for f in fields:
-        if isinstance(f, models.JSONField):
-            adapters.append(lambda v, f=f: ops.adapt_json_value(v, f.encoder))
-        elif isinstance(f, models.DateTimeField):
-            adapters.append(ops.adapt_datetimefield_value)
-        elif isinstance(f, models.DateField):
-            adapters.append(ops.adapt_datefield_value)
-        else:
-            adapters.append(None)
-    missing = object()
-    defaults = []
-    for f, adapt in zip(fields, adapters, strict=True):
-        stamped = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-        default = now if stamped else f.get_default()
-        defaults.append(adapt(default) if adapt is not None and default is not None else default)
-    columns = [
-        (f.attname, adapt, default)
-        for f, adapt, default in zip(fields, adapters, defaults, strict=True)
-    ]
-    params = []
-    for row in rows:
-        values = []
-        for name, adapt, default in columns:
-            value = row.get(name, missing)
-            if value is missing:
-                value = default
-            elif adapt is not None and value is not None:
-                value = adapt(value)
-            values.append(value)
-        params.append(values)
-    table = ops.quote_name(model._meta.db_table)
-    names = ", ".join(ops.quote_name(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for values in params:
-                    copy.write_row(values)
-        else:
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", params)

@@ -37,6 +37,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from atensi.accounts.access import can_write_registry
 from atensi.accounts.models import Role
 from atensi.common.audit import audit_record
+from atensi.common.bulk import rows_write
 from atensi.common.errors import ApplicationError, NotFound, PermissionDenied
 from atensi.lib.tabular import Table, file_error, header_key, open_table
 from atensi.organisation.models import Region, RegionLevel, TargetGroup, Unit
@@ -707,19 +708,6 @@ def _write_cache(db, cursor):
         cursor.execute(f"PRAGMA cache_size = {int(usual)}")
 
 
-def _insert_rows(db, cursor, table: str, columns: list[str], rows: Iterable) -> None:
-    """Writes rows into a table: by COPY on PostgreSQL, by executemany on SQLite."""
-    qn = db.ops.quote_name
-    names = ", ".join(qn(c) for c in columns)
-    if db.vendor == "postgresql":
-        with cursor.cursor.copy(f"COPY {qn(table)} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-    else:
-        placeholders = ", ".join(["%s"] * len(columns))
-        cursor.executemany(f"INSERT INTO {qn(table)} ({names}) VALUES ({placeholders})", rows)
-
-
 def _import_unit(actor, unit: Unit | None) -> Unit:
     if not can_write_registry(actor):
         raise PermissionDenied(_("Peran Anda tidak boleh mengimpor data orang."))
@@ -749,10 +737,10 @@ def _write(
             tokens: list[tuple[int, str]] = []
 
             rows = _person_rows(person_row, name_index, batch, ids, registry_ids, tokens)
-            _insert_rows(db, cursor, Person._meta.db_table, person_row.columns, rows)
+            rows_write(cursor, Person._meta.db_table, person_row.columns, rows)
             # In key order, the name-key index takes the batch in one sweep instead of at random.
             tokens.sort(key=itemgetter(1))
-            _insert_rows(db, cursor, PersonNameToken._meta.db_table, ["person_id", "key"], tokens)
+            rows_write(cursor, PersonNameToken._meta.db_table, ["person_id", "key"], tokens)
             for outcome in batch:
                 outcome.imported = True
             result.person_ids.extend(ids)

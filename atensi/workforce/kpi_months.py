@@ -31,6 +31,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from atensi.cases.models import AftercareVisit, Case, ResponseTarget
+from atensi.common.bulk import model_rows_insert
 from atensi.common.models import AuditLog
 
 from .holdings import REREAD
@@ -146,16 +147,33 @@ def months_keep(
             cursor.execute(f"ANALYZE {KpiMonthCount._meta.db_table}")
 
 
+def months_kept(first: dt.date, last: dt.date, rules: str) -> bool:
+    """Whether every month from `first` to `last` is kept under `rules`."""
+    kept = KpiMonth.objects.filter(month__gte=first, month__lte=last, rules=rules).count()
+    return kept == len(_months(first, last))
+
+
+@transaction.atomic
+def months_forget() -> int:
+    """Removes every kept month (the next readings count them again); returns how many.
+
+    For data written without the audit trail (a bulk load, a repair in SQL), whose changes
+    the sync cannot see.
+    """
+    KpiMonthCount.objects.all().delete()
+    return KpiMonth.objects.all().delete()[0]
+
+
 def _keep(month: dt.date, rules: str, counts: dict[str, dict[str, Counts]], now) -> None:
     rows = [
-        KpiMonthCount(
-            grouping=grouping,
-            month=month,
-            kpi=code,
-            outcome=outcome,
-            n=n,
+        {
+            "grouping": grouping,
+            "month": month,
+            "kpi": code,
+            "outcome": outcome,
+            "n": n,
             **_key_fields(grouping, key),
-        )
+        }
         for grouping, tables in counts.items()
         for code, table in tables.items()
         for key, outcomes in table.items()
@@ -167,13 +185,13 @@ def _keep(month: dt.date, rules: str, counts: dict[str, dict[str, Counts]], now)
     try:
         with transaction.atomic():  # a reader counting the same month at once got there first
             KpiMonth.objects.create(month=month, rules=rules, built_at=now)
-            KpiMonthCount.objects.bulk_create(rows, batch_size=5000)
+            model_rows_insert(KpiMonthCount, rows)
     except IntegrityError:
         pass
 
 
 def _key_fields(grouping: str, key: tuple) -> dict:
-    fields = {"worker_id": None, "target_group": "", "approach": ""}
+    fields = {"worker_id": None, "unit_id": None, "target_group": "", "approach": ""}
     for name, value in zip(GROUPINGS[grouping], key, strict=True):
         fields["unit_id" if name == "unit" else "worker_id" if name == "worker" else name] = value
     return fields

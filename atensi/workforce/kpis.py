@@ -884,17 +884,23 @@ def _services_counts(ctx: Context, by, scope, filters, mark: int) -> Counts:
 
 
 @contextmanager
-def _analytics():
+def _analytics(*, snapshot: bool = False):
     """Runs the aggregates in one transaction tuned for them on PostgreSQL.
 
     The JIT compiler spends longer on the long CASE expressions of the milestone outcomes
     than it saves (measured on a million cases: 4.6 s with it, 2.1 s without), and the
     grouping sorts spill to disk at the default work_mem. Both settings last only for this
-    transaction.
+    transaction. With `snapshot` (for reading, never for writing) every query of the
+    transaction sees the data as of its first one, so that the figures of one table agree
+    with each other and with the kept months found there (repeatable read; SQLite's
+    transactions see one snapshot anyway).
     """
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
+                if snapshot and outermost:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                 cursor.execute(
                     "SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)"
                 )
@@ -936,19 +942,29 @@ def scoped_table(
         raise ValueError("group by at least one of " + ", ".join(DIMENSIONS))
     codes = list(kpis) if kpis is not None else [k.code for k in KPIS]
     mark = tally_sync_mark()  # and the holdings first
-    with _analytics():
-        return _rows(scope, period, by, filters, codes, now, rules, mark)
+    ctx = _context(period, now, rules)
+    wanted = set(codes)
+    if {"services_per_case", "goals_met"} & wanted:
+        wanted.add("cases_handled")  # the rows of everyone who handled a case
+    # Kept months hold the figures as of now (under the rules they name): a figure as of
+    # another moment is counted live.
+    plan = _kept_plan(ctx, wanted, by, scope, filters) if now is None else None
+    if plan is not None:
+        _keep(ctx, plan)
+    with _analytics(snapshot=True):
+        return _rows(ctx, scope, by, filters, codes, wanted, plan, mark)
 
 
 def _live_counts(ctx: Context, wanted: set[str], by, scope, filters) -> dict[str, Counts]:
     """The KPIs read from the cases, holdings and visits of the period (not services, reports)."""
     counts: dict[str, Counts] = {}
-    if {"cases_handled", "goals_met"} & wanted:
+    if "cases_handled" in wanted:
         handled, ended = _handled_and_closed(ctx, by, scope, filters)
-        if "cases_handled" in wanted:
-            counts["cases_handled"] = handled
+        counts["cases_handled"] = handled
         if "goals_met" in wanted:
             counts["goals_met"] = ended
+    elif "goals_met" in wanted:  # the closings alone: no pass over every active case
+        counts["goals_met"] = _outcome_counts(_facts_closed(ctx), by, scope, filters)
     milestones = [c for c in MILESTONE_KPIS if c in wanted]
     if milestones:
         counts.update(_milestone_counts(ctx, milestones, by, scope, filters))
@@ -972,26 +988,47 @@ def _month_counts(ctx: Context, month: dt.date) -> dict[str, dict[str, Counts]]:
     }
 
 
-def _case_counts(ctx: Context, wanted: set[str], by, scope, filters, *, keep: bool):
+@dataclass(frozen=True)
+class _KeptPlan:
+    first: dt.date
+    last: dt.date
+    grouping: str
+    rules: str  # kpi_months.rules_name
+
+
+def _kept_plan(ctx: Context, wanted: set[str], by, scope, filters) -> _KeptPlan | None:
+    """Which kept months (and grouping) can serve the period's KPIs (None: none)."""
+    grouping = kpi_months.grouping_for(_dims_used(by, scope, filters))
+    if grouping is None or not set(kpi_months.KEPT) & wanted:
+        return None
+    grace = kpi_months.grace_days(ctx.rules)
+    p = ctx.period
+    span = kpi_months.kept_span(p.start, p.end, kpi_months.settled_until(ctx.today, grace))
+    return _KeptPlan(*span, grouping, kpi_months.rules_name(grace)) if span else None
+
+
+def _keep(ctx: Context, plan: _KeptPlan) -> None:
+    """Keeps the plan's months, counting the missing ones, in a transaction of its own: readers
+    wait for each other only while months are counted, not while they read."""
+    with _analytics():
+        kpi_months.months_keep(
+            plan.first,
+            plan.last,
+            rules=plan.rules,
+            count=lambda month: _month_counts(ctx, month),
+            now=ctx.now,
+        )
+
+
+def _case_counts(ctx: Context, wanted: set[str], by, scope, filters, plan: _KeptPlan | None):
     """The KPIs of `_live_counts`, read from the kept months where the period has settled ones
     (kpi_months.py) and counted live for the rest of it."""
     p = ctx.period
-    span = None
-    dims = _dims_used(by, scope, filters)
-    grouping = kpi_months.grouping_for(dims)
-    if keep and grouping and set(kpi_months.KEPT) & wanted:
-        grace = kpi_months.grace_days(ctx.rules)
-        span = kpi_months.kept_span(p.start, p.end, kpi_months.settled_until(ctx.today, grace))
-    if span is None:
+    if plan is None or not kpi_months.months_kept(plan.first, plan.last, plan.rules):
+        # (also when a change has removed a kept month since `_keep`)
         return _live_counts(ctx, wanted, by, scope, filters)
-    first, last = span
-    kpi_months.months_keep(
-        first,
-        last,
-        rules=kpi_months.rules_name(grace),
-        count=lambda month: _month_counts(ctx, month),
-        now=ctx.now,
-    )
+    first, last, grouping = plan.first, plan.last, plan.grouping
+    dims = _dims_used(by, scope, filters)
     # Cases handled is kept per worker and sentra, distinct within the month: it serves a
     # period of exactly that month, read per worker and sentra (each grouped or fixed).
     distinct = (p.start, p.end) == (first, month_end(last)) and first == last
@@ -1050,15 +1087,9 @@ def _add_counts(counts: dict[str, Counts], more: dict[str, Counts]) -> None:
                 target[key][outcome] += n
 
 
-def _rows(scope, period, by, filters, codes, now, rules, mark) -> list[KpiRow]:
-    ctx = _context(period, now, rules)
+def _rows(ctx, scope, by, filters, codes, wanted, plan, mark) -> list[KpiRow]:
     by_worker = "worker" in by
-    wanted = set(codes)
-    if {"services_per_case", "goals_met"} & wanted:
-        wanted.add("cases_handled")  # the rows of everyone who handled a case
-    # Kept months hold the figures as of now (under the rules they name): a figure as of
-    # another moment is counted live.
-    counts = _case_counts(ctx, wanted, by, scope, filters, keep=now is None)
+    counts = _case_counts(ctx, wanted, by, scope, filters, plan)
     if "services_per_case" in codes:
         counts["services_per_case"] = _services_counts(ctx, by, scope, filters, mark)
     if "reports_on_time" in codes and not (set(by) & {"target_group", "approach"}):
@@ -1142,6 +1173,9 @@ def report_facts(scope: Scope, ctx: Context, filters: Filters = Filters()) -> li
     if only_units:
         (unit_id,) = only_units
         workers = workers.filter(Q(unit_id=unit_id) | Q(assignments__unit_id=unit_id)).distinct()
+    # The workers once as a list, and as a subquery for the reads below (rather than a list
+    # of thousands of ids sent back as parameters).
+    worker_ids = workers.values("pk")
     workers = list(workers.only("pk", "unit_id", "date_joined"))
     spans = assignment_spans(workers)
     first_month = month_start(p.start - dt.timedelta(days=62))
@@ -1153,7 +1187,7 @@ def report_facts(scope: Scope, ctx: Context, filters: Filters = Filters()) -> li
     horizon = p.end + dt.timedelta(days=400)
     absences: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
     for absent_id, starts_on, ends_on in Absence.objects.filter(
-        worker_id__in=[w.pk for w in workers],
+        worker_id__in=worker_ids,
         cancelled_at__isnull=True,
         starts_on__lte=horizon,
         ends_on__gte=first_month,
@@ -1162,7 +1196,7 @@ def report_facts(scope: Scope, ctx: Context, filters: Filters = Filters()) -> li
     reports = {
         (worker_id, month): (pk, unit_id, submitted)
         for pk, worker_id, month, unit_id, submitted in MonthlyReport.objects.filter(
-            worker__in=[w.pk for w in workers], month__gte=first_month, month__lte=p.end
+            worker__in=worker_ids, month__gte=first_month, month__lte=p.end
         )
         .order_by()
         .values_list("pk", "worker_id", "month", "unit_id", "first_submitted_at")
@@ -1188,7 +1222,22 @@ def report_facts(scope: Scope, ctx: Context, filters: Filters = Filters()) -> li
     today = ctx.today
     for worker in workers:
         own = absences.get(worker.pk, [])
-        away_all = {d for first, last in own for d in days(max(first, first_month), last)}
+        # The months whose report a leave may move: a leave reaching into the month and
+        # starting by its report's due date (in the following month).
+        moved_months = set()
+        for first, end in own:
+            # (a report is due in the month after its own: only the month before the leave
+            # starts and the months it spans can qualify)
+            month = month_start(month_start(first) - dt.timedelta(days=1))
+            while month <= end:
+                if month in plan and first <= plan[month][4]:
+                    moved_months.add(month)
+                month = next_month(month)
+        away_all = (
+            {d for first, last in own for d in days(max(first, first_month), last)}
+            if moved_months
+            else set()
+        )
         worker_spans = spans[worker.pk]
         # Most workers never moved: one open span, the same unit every month.
         only = worker_spans[0] if len(worker_spans) == 1 and worker_spans[0].last is None else None
@@ -1203,7 +1252,7 @@ def report_facts(scope: Scope, ctx: Context, filters: Filters = Filters()) -> li
                 if unit_id is None:
                     continue  # not in any unit that month
             report = reports.get((worker.pk, month))
-            if own and any(first <= due and end >= month for first, end in own):
+            if month in moved_months:
                 if report is None and working and all(d in away_all for d in working):
                     continue  # on leave the whole month: no report expected
                 moved = due_after_leave(calendar, following, n, due, away_all)

@@ -1,8 +1,9 @@
 """The tables of the workforce pages, built once for the page and for its Excel export."""
 
+import functools
 from urllib.parse import urlencode
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -19,14 +20,29 @@ def period_query(period: Period) -> dict:
 
 
 def drill_url(code: str, period: Period, key: dict) -> str:
-    params = period_query(period)
+    params = {}
     for name in ("worker", "unit", "target_group", "approach"):
         if name in key:
             if name == "worker" and key[name] is None:
                 params["unassigned"] = "1"
             elif key[name] is not None:
                 params[name] = key[name]
-    return reverse("workforce:drill", args=[code]) + "?" + urlencode(params)
+    query = _period_query_string(period)
+    if params:
+        query += "&" + urlencode(params)
+    return _drill_path(code, get_script_prefix()) + "?" + query
+
+
+# A page links every figure to its drill-down (hundreds on a team board): the path of each KPI
+# and the period's part of the query are the same for all of them.
+@functools.lru_cache(maxsize=64)
+def _drill_path(code: str, prefix: str) -> str:
+    return reverse("workforce:drill", args=[code])
+
+
+@functools.lru_cache(maxsize=64)
+def _period_query_string(period: Period) -> str:
+    return urlencode(period_query(period))
 
 
 def figure_cell(figure: Figure, period: Period, key: dict) -> Cell:

@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 
-from atensi.cases.models import ResponseTarget
+from atensi.cases.models import Case, ResponseTarget
 from atensi.workforce import kpis
 from atensi.workforce.kpi_months import kept_span, settled_until
 from atensi.workforce.models import KpiMonth, KpiMonthCount
@@ -170,3 +170,25 @@ def test_new_response_targets_recount_the_kept_months(march, admin_user):  # noq
         target.save()
     after = agree(admin_user)
     assert after != before
+
+
+def test_the_sync_command_counts_the_kept_months_again_after_a_bulk_load(
+    march,  # noqa: F811
+    admin_user,
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    before = agree(admin_user)
+    assert KpiMonth.objects.exists()
+    # A repair in SQL, past the audit trail: C2's contact moved back into its target.
+    Case.objects.filter(pk=march["cases"][2].pk).update(first_contact_at=jkt(2026, 3, 4, 10))
+    stale = figures(admin_user, MARCH, ("worker",), kept=True)
+    assert stale == before  # the kept month cannot see it ...
+    out = StringIO()
+    call_command("workforce", "sync", stdout=out)
+    assert "bulan KPI tersimpan dihitung ulang: 1" in out.getvalue()
+    after = agree(admin_user)  # ... until the sync has it counted again
+    sri = march["sri"].pk
+    assert after[(sri,)]["first_contact"][0] == before[(sri,)]["first_contact"][0] + 1

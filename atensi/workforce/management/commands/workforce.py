@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, ngettext_lazy
 
 from atensi.workforce.holdings import holdings_sync
+from atensi.workforce.kpi_months import months_forget
 from atensi.workforce.rules import rules_load
 from atensi.workforce.tally import tally_sync
 
@@ -21,7 +22,8 @@ class Command(BaseCommand):
     help = (
         "Workforce. Usage: atensi workforce rules  (load caseload weights and norms, thresholds, "
         "holidays, competences and courses) | atensi workforce sync  (bring case holdings and "
-        "the services tally up to date, e.g. after a bulk load)"
+        "the services tally up to date and count the kept KPI months again, e.g. after a bulk "
+        "load)"
     )
 
     def add_arguments(self, parser):
@@ -37,10 +39,15 @@ class Command(BaseCommand):
             return
         holdings = holdings_sync()
         services = tally_sync()
+        months = months_forget()
         self.stdout.write(
-            _("Pemegang kasus: %(holdings)s; layanan ditambahkan: %(services)d.")
+            _(
+                "Pemegang kasus: %(holdings)s; layanan ditambahkan: %(services)d; bulan KPI "
+                "tersimpan dihitung ulang: %(months)d."
+            )
             % {
                 "holdings": ngettext("%d baris", "%d baris", holdings) % holdings,
                 "services": services,
+                "months": months,
             }
         )
