@@ -83,7 +83,7 @@ from .models import (
     ServiceTallyMonth,
     SettingKey,
 )
-from .reports import Timeliness, due_after_leave, end_of_day, report_due, timeliness
+from .reports import Timeliness, due_after_leave, report_due, timeliness
 from .rules import RuleBook
 from .selectors import assignment_spans, unit_on
 from .tally import tally_sync_mark
@@ -1193,18 +1193,19 @@ def report_facts(scope: Scope, ctx: Context, filters: Filters = Filters()) -> li
         ends_on__gte=first_month,
     ).values_list("worker_id", "starts_on", "ends_on"):
         absences[absent_id].append((starts_on, ends_on))
+    zone = timezone.get_current_timezone()
     reports = {
         (worker_id, month): (pk, unit_id, submitted)
         for pk, worker_id, month, unit_id, submitted in MonthlyReport.objects.filter(
             worker__in=worker_ids, month__gte=first_month, month__lte=p.end
         )
         .order_by()
-        .values_list("pk", "worker_id", "month", "unit_id", "first_submitted_at")
+        .annotate(submitted_on=TruncDate("first_submitted_at", tzinfo=zone))
+        .values_list("pk", "worker_id", "month", "unit_id", "submitted_on")
     }
     calendar = WorkCalendar()
-    zone = timezone.get_current_timezone()
     # Per month: its last day, the next month, its working days, the n of the due rule and the
-    # due date for a worker without leave (and the moment that day ends).
+    # due date for a worker without leave.
     plan = {}
     for month in months:
         following = next_month(month)
@@ -1216,7 +1217,6 @@ def report_facts(scope: Scope, ctx: Context, filters: Filters = Filters()) -> li
             calendar.working_days(month, month_end(month)),
             rules.setting_int(SettingKey.REPORT_DUE_WORKING_DAY),
             due,
-            end_of_day(due, zone),
         )
     facts = []
     today = ctx.today
@@ -1242,7 +1242,7 @@ def report_facts(scope: Scope, ctx: Context, filters: Filters = Filters()) -> li
         # Most workers never moved: one open span, the same unit every month.
         only = worker_spans[0] if len(worker_spans) == 1 and worker_spans[0].last is None else None
         for month in months:
-            last, following, working, n, due, due_end = plan[month]
+            last, following, working, n, due = plan[month]
             if only is not None:
                 if only.first is not None and only.first > last:
                     continue  # not yet in the unit that month
@@ -1255,12 +1255,10 @@ def report_facts(scope: Scope, ctx: Context, filters: Filters = Filters()) -> li
             if month in moved_months:
                 if report is None and working and all(d in away_all for d in working):
                     continue  # on leave the whole month: no report expected
-                moved = due_after_leave(calendar, following, n, due, away_all)
-                if moved != due:
-                    due, due_end = moved, end_of_day(moved, zone)
+                due = due_after_leave(calendar, following, n, due, away_all)
             if p.start <= due <= p.end:
                 report_id, report_unit, submitted = report or (None, unit_id, None)
-                outcome = timeliness(submitted, due, today, due_end=due_end)
+                outcome = timeliness(submitted, due, today)
                 facts.append(ReportFact(worker.pk, report_unit, month, due, outcome, report_id))
     return [f for f in facts if not only_units or f.unit_id in only_units]
 

@@ -211,3 +211,21 @@ def test_only_the_worker_files_and_only_their_supervisor_or_head_decides(
     assert report in reports_visible_to(supervisor_a)
     assert report in reports_visible_to(analyst_anak)
     assert not reports_visible_to(finance_a).exists()
+
+
+def test_on_time_means_by_the_end_of_the_due_day_in_jakarta():
+    from zoneinfo import ZoneInfo
+
+    jakarta, utc = ZoneInfo("Asia/Jakarta"), dt.timezone.utc
+    due, today = dt.date(2026, 3, 6), dt.date(2026, 3, 20)
+    last_minute = dt.datetime(2026, 3, 6, 23, 59, tzinfo=jakarta)
+    next_day = dt.datetime(2026, 3, 7, 0, 0, tzinfo=jakarta)
+    assert timeliness(last_minute, due, today) == Timeliness.ON_TIME
+    assert timeliness(next_day, due, today) == Timeliness.LATE
+    # 16:59 UTC on 6 March is 23:59 in Jakarta; 17:00 UTC is already 7 March there.
+    assert timeliness(dt.datetime(2026, 3, 6, 16, 59, tzinfo=utc), due, today) == Timeliness.ON_TIME
+    assert timeliness(dt.datetime(2026, 3, 6, 17, 0, tzinfo=utc), due, today) == Timeliness.LATE
+    # The day alone, as the KPIs read it from the database.
+    assert timeliness(dt.date(2026, 3, 6), due, today) == Timeliness.ON_TIME
+    assert timeliness(dt.date(2026, 3, 7), due, today) == Timeliness.LATE
+    assert timeliness(None, due, dt.date(2026, 3, 6)) == Timeliness.PENDING
