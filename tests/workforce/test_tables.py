@@ -23,4 +23,6 @@ def test_cells_are_escaped_labelled_linked_and_badged():
     assert 'data-label="Ket&lt;erangan&gt;"' in first
     assert 'title="2 &quot;dimaafkan&quot;"' in first
     assert '<span class="badge warn">Cuti</span>' in first
-    assert second == '<td data-label="Pendamping">–</td><td data-label="Ket&lt;erangan&gt;">50 %</td>'
+    assert (
+        second == '<td data-label="Pendamping">–</td><td data-label="Ket&lt;erangan&gt;">50 %</td>'
+    )
