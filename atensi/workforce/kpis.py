@@ -1119,8 +1119,14 @@ def _label(rows: list[KpiRow]) -> None:
     """Adds names for the ids in each row's key (two queries)."""
     worker_ids = {r.key.get("worker") for r in rows} - {None}
     unit_ids = {r.key.get("unit") for r in rows} - {None}
-    workers = {u.pk: u for u in User.objects.filter(pk__in=worker_ids)}
-    units = {u.pk: u for u in Unit.objects.filter(pk__in=unit_ids)}
+    # (only what a label shows: a national table names thousands of workers)
+    workers = {
+        u.pk: u
+        for u in User.objects.filter(pk__in=worker_ids).only(
+            "pk", "username", "first_name", "last_name"
+        )
+    }
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=unit_ids).only("pk", "name")}
     groups = dict(TargetGroup.choices)
     approaches = dict(Approach.choices)
     for row in rows:
