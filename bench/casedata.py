@@ -169,7 +169,7 @@ FROM bench_times t ORDER BY t.i;
 ANALYZE cases_case;
 
 CREATE TEMP TABLE bench_ids AS
-SELECT c.id, t.i, t.n, t.pa, t.term, t.pendamping_id, t.supervisor_id, t.received_at
+SELECT c.id, t.i, t.n, t.pa, t.term, t.closed, t.pendamping_id, t.supervisor_id, t.received_at
 FROM cases_case c JOIN bench_times t
   ON c.number = 'KS-' || to_char(t.received_at AT TIME ZONE 'Asia/Jakarta', 'YYYY') || '-'
                 || upper(lpad(to_hex(t.i), 6, '0'));
@@ -186,22 +186,25 @@ SELECT b.received_at, COALESCE(b.pa, b.received_at), b.id, 1,
        CASE WHEN b.n >= 3 THEN b.supervisor_id END, b.pa, '', b.pendamping_id
 FROM bench_ids b WHERE b.n >= 2;
 
-INSERT INTO workforce_caseholding (case_id, worker_id, unit_id, since, until, since_day, until_day)
+INSERT INTO workforce_caseholding (case_id, worker_id, unit_id, since, until, since_day, until_day,
+    case_closed_at)
 SELECT b.id, b.pendamping_id, w.unit_id, b.received_at,
        CASE WHEN b.i %% 20 = 0 THEN b.received_at + interval '30 days' END,
        (b.received_at AT TIME ZONE 'Asia/Jakarta')::date,
-       CASE WHEN b.i %% 20 = 0 THEN ((b.received_at + interval '30 days') AT TIME ZONE 'Asia/Jakarta')::date END
+       CASE WHEN b.i %% 20 = 0 THEN ((b.received_at + interval '30 days') AT TIME ZONE 'Asia/Jakarta')::date END,
+       b.closed
 FROM bench_ids b JOIN bench_workers w ON w.id = b.pendamping_id;
 
 CREATE TEMP TABLE bench_moves AS
-SELECT b.id, w2.id AS worker_id, w2.unit_id, b.received_at + interval '30 days' AS since
+SELECT b.id, w2.id AS worker_id, w2.unit_id, b.received_at + interval '30 days' AS since, b.closed
 FROM bench_ids b JOIN bench_workers w ON w.id = b.pendamping_id
 JOIN bench_workers w2 ON w2.n = (w.n + (SELECT count(*) FROM bench_units)) %% %(workers)s
 WHERE b.i %% 20 = 0;
 ANALYZE bench_moves;
 
-INSERT INTO workforce_caseholding (case_id, worker_id, unit_id, since, until, since_day, until_day)
-SELECT id, worker_id, unit_id, since, NULL, (since AT TIME ZONE 'Asia/Jakarta')::date, NULL
+INSERT INTO workforce_caseholding (case_id, worker_id, unit_id, since, until, since_day, until_day,
+    case_closed_at)
+SELECT id, worker_id, unit_id, since, NULL, (since AT TIME ZONE 'Asia/Jakarta')::date, NULL, closed
 FROM bench_moves;
 
 UPDATE cases_case c SET pendamping_id = m.worker_id FROM bench_moves m WHERE m.id = c.id;

@@ -8,7 +8,8 @@ reads the audit rows it has not read yet and turns them into holding periods:
 
 - a case's creation row opens its first holding, from the referral's receipt;
 - a row that changes the pendamping or the unit (assignment, transfer) closes the open holding
-  at that moment and opens the next one.
+  at that moment and opens the next one;
+- a row that closes the case, or reopens it, copies its closing onto its holdings.
 
 Cases that have no audit row at all (bulk loads) get one holding from their current values.
 The sync is incremental (a mark remembers how far it read) and idempotent (each holding names
@@ -19,7 +20,7 @@ when nothing changed.
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -40,7 +41,7 @@ def _day(moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment).date()
 
 
-def _holding(case_id, worker_id, unit_id, since, source=None) -> CaseHolding:
+def _holding(case_id, worker_id, unit_id, since, source=None, closed_at=None) -> CaseHolding:
     return CaseHolding(
         case_id=case_id,
         worker_id=worker_id,
@@ -48,6 +49,7 @@ def _holding(case_id, worker_id, unit_id, since, source=None) -> CaseHolding:
         since=since,
         since_day=_day(since),
         source_audit_id=source,
+        case_closed_at=closed_at,
     )
 
 
@@ -73,6 +75,13 @@ def holdings_sync() -> int:
     written = 0
     if rows:
         written += _apply(rows)
+        written += _closings_copy(
+            {
+                int(object_id)
+                for _pk, _at, object_id, _action, changes in rows
+                if str(object_id).isdigit() and isinstance(changes, dict) and "closed_at" in changes
+            }
+        )
         settled = [pk for pk, at, *_rest in rows if at < now - REREAD]
         if settled:
             mark.last_audit_id = max(settled)
@@ -106,7 +115,7 @@ def _apply(rows) -> int:
     cases = {
         c["pk"]: c
         for c in Case.objects.filter(pk__in=case_ids).values(
-            "pk", "received_at", "pendamping_id", "unit_id"
+            "pk", "received_at", "pendamping_id", "unit_id", "closed_at"
         )
     }
     held = set(CaseHolding.objects.filter(case_id__in=case_ids).values_list("case_id", flat=True))
@@ -128,6 +137,7 @@ def _apply(rows) -> int:
                 changes.get("unit", [None, case["unit_id"]])[1],
                 received or case["received_at"],
                 source=pk,
+                closed_at=case["closed_at"],
             )
             created.append(first)
             open_rows[case_id] = first
@@ -142,6 +152,7 @@ def _apply(rows) -> int:
                 changes["pendamping"][0] if "pendamping" in changes else case["pendamping_id"],
                 changes["unit"][0] if "unit" in changes else case["unit_id"],
                 case["received_at"],
+                closed_at=case["closed_at"],
             )
             created.append(current)
             held.add(case_id)
@@ -154,6 +165,7 @@ def _apply(rows) -> int:
             changes["unit"][1] if "unit" in changes else current.unit_id,
             current.until,
             source=pk,
+            closed_at=case["closed_at"],
         )
         created.append(following)
         open_rows[case_id] = following
@@ -167,17 +179,27 @@ def _backfill(after_case_id: int) -> int:
     missing = (
         Case.objects.filter(pk__gt=after_case_id)
         .filter(~Exists(CaseHolding.objects.filter(case_id=OuterRef("pk"))))
-        .values_list("pk", "pendamping_id", "unit_id", "received_at")
+        .values_list("pk", "pendamping_id", "unit_id", "received_at", "closed_at")
     )
     batch, written = [], 0
-    for pk, worker_id, unit_id, received_at in missing.iterator(chunk_size=5000):
-        batch.append(_holding(pk, worker_id, unit_id, received_at))
+    for pk, worker_id, unit_id, received_at, closed_at in missing.iterator(chunk_size=5000):
+        batch.append(_holding(pk, worker_id, unit_id, received_at, closed_at=closed_at))
         if len(batch) == 5000:
             written += len(CaseHolding.objects.bulk_create(batch))
             batch = []
     if batch:
         written += len(CaseHolding.objects.bulk_create(batch))
     return written
+
+
+def _closings_copy(case_ids: set[int]) -> int:
+    """Copies each case's closing (or its undoing by a reopening) onto its holdings."""
+    if not case_ids:
+        return 0
+    closed_at = Case.objects.filter(pk=OuterRef("case_id")).values("closed_at")[:1]
+    return CaseHolding.objects.filter(case_id__in=case_ids).update(
+        case_closed_at=Subquery(closed_at)
+    )
 
 
 # ---------------------------------------------------------------------------------------------

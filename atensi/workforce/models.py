@@ -449,7 +449,7 @@ class CaseAssignmentDecision(models.Model):
         return self.suggested_id is not None and self.suggested_id == self.chosen_id
 
 
-HOLDING_COLUMNS = ["case", "worker", "unit", "until", "since_day", "until_day"]
+HOLDING_COLUMNS = ["case", "worker", "unit", "until", "since_day", "until_day", "case_closed_at"]
 
 
 def _cover(key: str) -> list[str]:
@@ -481,6 +481,10 @@ class CaseHolding(models.Model):
     since_day = models.DateField()
     until_day = models.DateField(null=True, blank=True)
     source_audit_id = models.BigIntegerField(null=True, blank=True, unique=True)
+    # The case's closing, copied from it (holdings.py): whether the case was still active in a
+    # period is then read off the holding alone. (A holding starts at or after its case's
+    # receipt, so `since` also tells that the case had been received.)
+    case_closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["case", "since", "id"]

@@ -79,8 +79,8 @@ def run(repeats: int, kpi_repeats: int) -> dict:
     from atensi.accounts.models import Role, User
     from atensi.cases.models import Case, ServiceDelivery
     from atensi.workforce import kpis
-    from atensi.workforce.rules import RuleBook
     from atensi.workforce.kpi_months import months_forget
+    from atensi.workforce.rules import RuleBook
     from atensi.workforce.selectors import caseloads, workers_visible_to
 
     admin = User.objects.get(username="bench_admin")

@@ -216,7 +216,7 @@ def test_only_the_worker_files_and_only_their_supervisor_or_head_decides(
 def test_on_time_means_by_the_end_of_the_due_day_in_jakarta():
     from zoneinfo import ZoneInfo
 
-    jakarta, utc = ZoneInfo("Asia/Jakarta"), dt.timezone.utc
+    jakarta, utc = ZoneInfo("Asia/Jakarta"), dt.UTC
     due, today = dt.date(2026, 3, 6), dt.date(2026, 3, 20)
     last_minute = dt.datetime(2026, 3, 6, 23, 59, tzinfo=jakarta)
     next_day = dt.datetime(2026, 3, 7, 0, 0, tzinfo=jakarta)
