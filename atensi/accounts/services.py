@@ -24,14 +24,18 @@ def user_create(
     *,
     actor,
     username: str,
-    password: str,
+    password: str | None,
     role: str,
     unit: Unit,
     first_name: str = "",
     last_name: str = "",
     email: str = "",
 ) -> User:
-    """Creates a user after checking the role and the password policy; audits it."""
+    """Creates a user after checking the role and the password policy; audits it.
+
+    Without a password (None) the user is recorded without a way to log in, e.g. a worker
+    whose account an administrator opens later (a password set in the admin).
+    """
     if role not in Role.values:
         raise ApplicationError(
             _("Peran tidak dikenal: %(role)s. Pilihan: %(choices)s.")
@@ -52,13 +56,16 @@ def user_create(
         is_staff=role == Role.ADMIN,
         is_superuser=role == Role.ADMIN,
     )
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise ApplicationError(
-            " ".join(exc.messages), code="weak_password", details={"password": exc.messages}
-        ) from None
-    user.set_password(password)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise ApplicationError(
+                " ".join(exc.messages), code="weak_password", details={"password": exc.messages}
+            ) from None
+        user.set_password(password)
     try:
         user.full_clean()
     except ValidationError as exc:

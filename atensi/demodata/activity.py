@@ -17,13 +17,14 @@ from atensi.cases.models import Case
 from atensi.cases.rules import rules_load as case_rules_load
 from atensi.common.audit import audit_record
 from atensi.common.models import AuditAction, AuditLog
+from atensi.organisation.models import Unit, UnitType
 from atensi.workforce.holdings import holdings_sync
 from atensi.workforce.rules import rules_load as workforce_rules_load
 from atensi.workforce.tally import tally_sync
 
 from .cases import HISTORY_DAYS, case_stories
 from .history import history_clock, local_moment, replay
-from .staff import profiles_story, staff_stories
+from .staff import national_team_ensure, profiles_story, staff_stories
 
 AUDIT_OBJECT_TYPE = "demodata"
 # Cases per staffed sentra: about a hundred, a full but readable work queue per pendamping.
@@ -49,11 +50,17 @@ def demo_activity_built(seed: int) -> bool:
 
 
 def demo_activity_build(
-    *, seed: int, unit_codes: list[str], per_sentra: int = DEFAULT_CASES
+    *,
+    seed: int,
+    unit_codes: list[str],
+    per_sentra: int = DEFAULT_CASES,
+    workers_per_sentra: int = 0,
 ) -> ActivityResult:
     """Replays two years of cases and workforce records in the staffed sentra; safe to run again.
 
-    One transaction: an interrupted build leaves nothing, and the next run starts over.
+    With `workers_per_sentra`, every active sentra also gets a full team (national_team_ensure)
+    with its profiles, training, leave and monthly reports. One transaction: an interrupted
+    build leaves nothing, and the next run starts over.
     """
     if demo_activity_built(seed):
         return ActivityResult(built=False)
@@ -66,6 +73,16 @@ def demo_activity_build(
     today = timezone.localdate()
     before = Case.objects.count()
     with transaction.atomic():
+        team_codes = list(unit_codes)
+        if workers_per_sentra:
+            national_team_ensure(seed=seed, per_sentra=workers_per_sentra)
+            team_codes = list(
+                Unit.objects.filter(type=UnitType.SENTRA, is_active=True)
+                .order_by("code")
+                .values_list("code", flat=True)
+            )
+            # the staffed sentra first: their stories set who is away today
+            team_codes = [*unit_codes, *(c for c in team_codes if c not in unit_codes)]
         with history_clock(now) as clock:
             first = local_moment(
                 today - dt.timedelta(days=HISTORY_DAYS + 10), dt.timedelta(hours=9)
@@ -73,7 +90,7 @@ def demo_activity_build(
             stories = [
                 profiles_story(seed=seed, admin=admin, at=first),
                 *case_stories(seed=seed, unit_codes=unit_codes, per_sentra=per_sentra, now=now),
-                *staff_stories(seed=seed, unit_codes=unit_codes, now=now),
+                *staff_stories(seed=seed, unit_codes=team_codes, now=now),
             ]
             steps = replay(stories, clock=clock, until=now)
         added = Case.objects.count() - before

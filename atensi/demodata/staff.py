@@ -10,12 +10,14 @@ decision, returned with a comment, and in draft.
 
 import datetime as dt
 import random
+from collections import Counter
 from collections.abc import Iterator
 
 from django.utils import timezone
 
 from atensi.accounts.models import Role, User
-from atensi.organisation.models import TargetGroup, UnitType
+from atensi.accounts.services import user_create
+from atensi.organisation.models import TargetGroup, Unit, UnitType
 from atensi.workforce import services as workforce_services
 from atensi.workforce.choices import (
     AbsenceKind,
@@ -27,9 +29,13 @@ from atensi.workforce.choices import (
 from atensi.workforce.models import Course, MonthlyReport
 from atensi.workforce.workdays import month_start, next_month
 
+from . import names
 from .history import Story, local_moment
 
 REPORT_MONTHS = 6
+# Case workers in every sentra's demo team (with the demo logins among them): a few hundred
+# nationwide, for the national views and the KPIs.
+WORKERS_PER_SENTRA = 8
 LANGUAGES = {"31": "Betawi", "32": "Sunda", "33": "Jawa", "35": "Jawa", "73": "Bugis"}
 NARRATIVES = (
     "Bulan ini fokus pada kunjungan rumah dan penyusunan rencana intervensi kasus baru. "
@@ -50,9 +56,54 @@ def _at(day: dt.date, hour: float) -> dt.datetime:
     return local_moment(day, dt.timedelta(hours=hour))
 
 
+def _years_later(day: dt.date, years: int) -> dt.date:
+    """The same day `years` later (28 February for a 29 February that has none)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def _nip(rng: random.Random, sex_digit: int, hired: dt.date) -> str:
     born = dt.date(rng.randint(1975, 1996), rng.randint(1, 12), rng.randint(1, 28))
     return f"{born:%Y%m%d}{hired:%Y%m}{sex_digit}{rng.randrange(1, 999):03d}"
+
+
+def national_team_ensure(*, seed: int, per_sentra: int) -> int:
+    """Records what each active sentra's team is missing: a head, a supervisor and case workers
+    up to `per_sentra`; returns how many were added.
+
+    A believable workforce for the national views: a few hundred workers. Only the demo logins
+    print a password; these are recorded without one (an administrator opens an account
+    when someone needs it).
+    """
+    added = 0
+    sentra = Unit.objects.filter(type=UnitType.SENTRA, is_active=True).order_by("code")
+    for unit in sentra:
+        team = Counter(
+            User.objects.filter(unit=unit, is_active=True).values_list("role", flat=True)
+        )
+        for role, wanted in ((Role.HEAD, 1), (Role.SUPERVISOR, 1), (Role.PENDAMPING, per_sentra)):
+            for n in range(team[role] + 1, wanted + 1):
+                username = f"staf.{unit.code}.{role}{n}"
+                if User.objects.filter(username=username).exists():
+                    continue
+                rng = random.Random(f"{seed}:{username}")
+                male = rng.random() < 0.5
+                user_create(
+                    actor=None,
+                    username=username,
+                    password=None,
+                    role=role,
+                    unit=unit,
+                    first_name=rng.choice(names.FAKER_MALE if male else names.FAKER_FEMALE),
+                    last_name=rng.choice(
+                        names.FAKER_LAST_MALE if male else names.FAKER_LAST_FEMALE
+                    ),
+                    email=f"{username}@demo.atensi.invalid",
+                )
+                added += 1
+    return added
 
 
 def profiles_story(*, seed: int, admin: User, at: dt.datetime) -> Iterator[dt.datetime]:
@@ -99,7 +150,7 @@ def profiles_story(*, seed: int, admin: User, at: dt.datetime) -> Iterator[dt.da
                 else CertificateLevel.ASSISTANT,
                 "certificate_number": f"{rng.randrange(10**5, 10**6)}/LSPS/{issued.year}",
                 "certificate_issued_on": issued,
-                "certificate_expires_on": issued.replace(year=issued.year + 5),
+                "certificate_expires_on": _years_later(issued, 5),
             }
         province = worker.unit.province_id or ""
         workforce_services.worker_profile_save(
@@ -212,6 +263,7 @@ def reports_story(
             opened = start + dt.timedelta(hours=rng.uniform(0, 30))
             late = rng.random() < 0.2
             submitted = start + dt.timedelta(days=rng.uniform(9, 14) if late else rng.uniform(1, 4))
+            submitted = max(submitted, opened + dt.timedelta(hours=2))  # after writing it
             decided = submitted + dt.timedelta(days=rng.uniform(1, 3))
             moments = [opened, opened + dt.timedelta(hours=1), submitted, decided]
         yield moments[0]

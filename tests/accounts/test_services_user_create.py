@@ -95,3 +95,18 @@ def test_it_refuses_a_username_taken_in_another_case(sentra_a):
     with pytest.raises(ApplicationError) as refused:
         create(sentra_a, "Tiga-kuda-lari-2026", username="WULAN")
     assert refused.value.code == "username_taken"
+
+
+def test_a_user_recorded_without_a_password_cannot_log_in(db, sentra_a):
+    from django.contrib.auth import authenticate
+
+    from atensi.accounts.services import user_create
+    from atensi.common.models import AuditLog
+
+    user = user_create(
+        actor=None, username="staf.baru", password=None, role="pendamping", unit=sentra_a
+    )
+    assert not user.has_usable_password()
+    assert AuditLog.objects.filter(object_type="accounts.user", object_id=str(user.pk)).exists()
+    for attempt in ("", "!", user.password):
+        assert authenticate(username="staf.baru", password=attempt) is None

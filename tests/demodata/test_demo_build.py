@@ -269,3 +269,23 @@ def test_the_command_prints_the_logins(demo):
         assert login.username in text
     assert DEMO_PASSWORD in text
     assert "kepala.handayani" in text and "630108 Sentra Handayani" in text
+
+
+def test_every_sentra_gets_a_team_recorded_without_logins(db):
+    from atensi.accounts.models import Role, User
+    from atensi.demodata.staff import national_team_ensure
+    from atensi.organisation.models import Unit, UnitType
+    from tests.conftest import load_master_data
+
+    load_master_data(include_villages=False)
+    before = User.objects.count()
+    added = national_team_ensure(seed=7, per_sentra=3)
+    assert added == User.objects.count() - before > 0
+    for unit in Unit.objects.filter(type=UnitType.SENTRA, is_active=True):
+        roles = list(User.objects.filter(unit=unit, is_active=True).values_list("role", flat=True))
+        assert roles.count(Role.HEAD) >= 1 and roles.count(Role.SUPERVISOR) >= 1, unit.code
+        assert roles.count(Role.PENDAMPING) >= 3, unit.code
+    recorded = User.objects.filter(username__startswith="staf.")
+    assert recorded.count() == added
+    assert not any(u.has_usable_password() for u in recorded)
+    assert national_team_ensure(seed=7, per_sentra=3) == 0  # idempotent

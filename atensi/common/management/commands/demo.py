@@ -3,9 +3,10 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from atensi.accounts.models import Role
+from atensi.accounts.models import Role, User
 from atensi.demodata.activity import DEFAULT_CASES, demo_activity_build
 from atensi.demodata.build import DEFAULT_PERSONS, DEFAULT_SEED, STAFFED_SENTRA, demo_build
+from atensi.demodata.staff import WORKERS_PER_SENTRA
 
 
 class Command(BaseCommand):
@@ -30,6 +31,13 @@ class Command(BaseCommand):
             help=f"cases per staffed sentra (default {DEFAULT_CASES}); not with --scale",
         )
         parser.add_argument(
+            "--workers",
+            type=int,
+            default=WORKERS_PER_SENTRA,
+            help=f"case workers in every sentra's team (default {WORKERS_PER_SENTRA}); 0: only "
+            "the demo logins",
+        )
+        parser.add_argument(
             "--scale",
             type=int,
             default=None,
@@ -45,12 +53,14 @@ class Command(BaseCommand):
             "--no-logins", action="store_true", help="do not print the table of demo logins"
         )
 
-    def handle(self, *args, persons, cases, scale, seed, no_logins=False, **options):
+    def handle(self, *args, persons, cases, workers, scale, seed, no_logins=False, **options):
         count = scale if scale is not None else persons
         if count < 0:
             raise CommandError("Jumlah orang tidak boleh negatif.")
         if cases < 0:
             raise CommandError("Jumlah kasus tidak boleh negatif.")
+        if workers < 0:
+            raise CommandError("Jumlah pendamping per sentra tidak boleh negatif.")
         bar = _ProgressBar(enabled=options["verbosity"] > 0)
         started = time.monotonic()
         result = demo_build(persons=count, seed=seed, progress=bar.update)
@@ -71,13 +81,12 @@ class Command(BaseCommand):
             )
         if scale is None:
             self._budget_and_rules(result.logins)
-            self._activity(seed, cases)
+            self._activity(seed, cases, workers)
         if not no_logins:
             self._print_logins(result.logins)
 
     def _budget_and_rules(self, logins):
         """Adds the case rules, the scoring rule sets and two fiscal years of budget data."""
-        from atensi.accounts.models import User
         from atensi.budget.fixtures import budget_demo_load
         from atensi.budget.rules import rule_sets_load
         from atensi.cases.rules import rules_load
@@ -90,14 +99,23 @@ class Command(BaseCommand):
         budget_demo_load(actor=admin, current=True)
         self.stdout.write("Aturan kasus, aturan IKPA/NKA dan data anggaran demo dimuat.")
 
-    def _activity(self, seed, cases):
-        """Adds two years of cases and the workforce records of the staffed sentra."""
+    def _activity(self, seed, cases, workers):
+        """Adds two years of cases in the staffed sentra and the workforce records of every
+        sentra's team."""
         started = time.monotonic()
-        activity = demo_activity_build(seed=seed, unit_codes=list(STAFFED_SENTRA), per_sentra=cases)
+        activity = demo_activity_build(
+            seed=seed,
+            unit_codes=list(STAFFED_SENTRA),
+            per_sentra=cases,
+            workers_per_sentra=workers,
+        )
         if activity.built:
+            staff = User.objects.filter(
+                role__in=(Role.HEAD, Role.SUPERVISOR, Role.PENDAMPING), is_active=True
+            ).count()
             self.stdout.write(
-                f"Data demo: {activity.cases} kasus di {len(STAFFED_SENTRA)} sentra, dengan "
-                f"profil, pelatihan, cuti dan laporan bulanan pendamping "
+                f"Data demo: {activity.cases} kasus di {len(STAFFED_SENTRA)} sentra; {staff} "
+                f"tenaga sentra dengan profil, pelatihan, cuti dan laporan bulanan "
                 f"({activity.steps} langkah dalam {time.monotonic() - started:.0f} detik)."
             )
         else:
