@@ -37,6 +37,8 @@ def drill_url(code: str, period: Period, key: dict) -> str:
 # and the period's part of the query are the same for all of them.
 @functools.lru_cache(maxsize=64)
 def _drill_path(code: str, prefix: str) -> str:
+    """The drill-down path of a KPI under the script prefix `prefix` (part of the cache key:
+    reverse() puts the current prefix in front)."""
     return reverse("workforce:drill", args=[code])
 
 
