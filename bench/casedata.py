@@ -24,9 +24,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-# The PostgreSQL server (without a database name); the data set gets a database of its own there.
-POSTGRES_SERVER = os.environ.get("ATENSI_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+from bench.common import POSTGRES_SERVER, ROOT, percentiles
+
+# The data set's own database on the benchmark PostgreSQL server (bench.common).
 DATABASE = "atensi_bench_cases"
 
 
@@ -408,22 +408,6 @@ def ensure(scale: Scale, *, rebuild: bool = False) -> dict:
 # ---------------------------------------------------------------------------------------------
 # Measuring, shared by the sections that read this data set
 # ---------------------------------------------------------------------------------------------
-
-
-def percentiles(samples_ms: list[float]) -> dict:
-    """p50, p95 (nearest rank), min and max of wall-clock samples in milliseconds."""
-    ordered = sorted(samples_ms)
-
-    def at(q: float) -> float:
-        return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-    return {
-        "n": len(ordered),
-        "p50_ms": round(at(0.50), 2),
-        "p95_ms": round(at(0.95), 2),
-        "min_ms": round(ordered[0], 2),
-        "max_ms": round(ordered[-1], 2),
-    }
 
 
 def sample(fn, repeats: int, *, warmup: int = 1) -> dict:

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 from collections.abc import Callable
@@ -20,6 +21,25 @@ BENCH_DIR = ROOT / "var" / "bench"
 # The PostgreSQL server (without a database name); each section creates its own database on it.
 POSTGRES_SERVER = os.environ.get("ATENSI_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 LABELS = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
+
+
+def percentiles(samples_ms: list[float]) -> dict:
+    """n, p50 and p95 (nearest rank), min, max and mean of samples in milliseconds."""
+    if not samples_ms:
+        return {k: None for k in ("p50_ms", "p95_ms", "min_ms", "max_ms", "mean_ms")} | {"n": 0}
+    ordered = sorted(samples_ms)
+
+    def at(q: float) -> float:
+        return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+    return {
+        "n": len(ordered),
+        "p50_ms": round(at(0.50), 3),
+        "p95_ms": round(at(0.95), 3),
+        "min_ms": round(ordered[0], 3),
+        "max_ms": round(ordered[-1], 3),
+        "mean_ms": round(statistics.fmean(ordered), 3),
+    }
 
 
 def sqlite_database(path: Path) -> tuple[str | None, str]:

@@ -78,15 +78,16 @@ def national_team_ensure(*, seed: int, per_sentra: int) -> int:
     when someone needs it).
     """
     added = 0
-    sentra = Unit.objects.filter(type=UnitType.SENTRA, is_active=True).order_by("code")
+    sentra = list(Unit.objects.filter(type=UnitType.SENTRA, is_active=True).order_by("code"))
+    teams = Counter(
+        User.objects.filter(unit__in=sentra, is_active=True).values_list("unit_id", "role")
+    )
+    existing = set(User.objects.values_list("username", flat=True))
     for unit in sentra:
-        team = Counter(
-            User.objects.filter(unit=unit, is_active=True).values_list("role", flat=True)
-        )
         for role, wanted in ((Role.HEAD, 1), (Role.SUPERVISOR, 1), (Role.PENDAMPING, per_sentra)):
-            for n in range(team[role] + 1, wanted + 1):
+            for n in range(teams[(unit.pk, role)] + 1, wanted + 1):
                 username = f"staf.{unit.code}.{role}{n}"
-                if User.objects.filter(username=username).exists():
+                if username in existing:
                     continue
                 rng = random.Random(f"{seed}:{username}")
                 male = rng.random() < 0.5

@@ -24,6 +24,7 @@ reading adds up the kept months and counts only the rest of its period live.
 
 import datetime as dt
 import hashlib
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from django.db import IntegrityError, connection, transaction
@@ -36,7 +37,7 @@ from atensi.common.models import AuditLog
 
 from .holdings import REREAD
 from .models import Absence, KpiMonth, KpiMonthCount, SettingKey, SyncMark
-from .workdays import month_end, month_start, next_month
+from .workdays import month_start, months, whole_months
 
 SYNC_NAME = "kpi_months"
 # The KPIs kept per month. Cases handled counts distinct cases, so its kept figure serves only a
@@ -110,12 +111,8 @@ def rules_name(grace_days: int) -> str:
 
 def kept_span(start: dt.date, end: dt.date, settled: dt.date) -> tuple[dt.date, dt.date] | None:
     """Returns the first and the last month (first days) of the period's whole, settled months."""
-    first = start if start.day == 1 else next_month(start)
-    last_day = min(end, settled)
-    last = month_start(last_day)
-    if last_day != month_end(last_day):  # the month of last_day is not whole in the period
-        last = month_start(last - dt.timedelta(days=1))
-    return (first, last) if first <= last else None
+    whole = whole_months(start, min(end, settled))
+    return (whole[0], month_start(whole[1])) if whole else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -131,10 +128,7 @@ def months_keep(
     inside a transaction.
     """
     _sync(now, last)
-    wanted, month = [], first
-    while month <= last:
-        wanted.append(month)
-        month = next_month(month)
+    wanted = months(first, last)
     kept = set(
         KpiMonth.objects.filter(month__in=wanted, rules=rules).values_list("month", flat=True)
     )
@@ -150,7 +144,7 @@ def months_keep(
 def months_kept(first: dt.date, last: dt.date, rules: str) -> bool:
     """Whether every month from `first` to `last` is kept under `rules`."""
     kept = KpiMonth.objects.filter(month__gte=first, month__lte=last, rules=rules).count()
-    return kept == len(_months(first, last))
+    return kept == len(months(first, last))
 
 
 @transaction.atomic
@@ -219,20 +213,20 @@ def _sync(now: dt.datetime, last_settled: dt.date) -> None:
     )
     touched: dict[dt.date, dt.datetime] = {}  # month → the latest change touching it
 
-    def touch(months: Iterable[dt.date], at: dt.datetime) -> None:
-        for month in months:
+    def touch(moved: Iterable[dt.date], at: dt.datetime) -> None:
+        for month in moved:
             if month > last_settled:
                 continue
             if month not in touched or touched[month] < at:
                 touched[month] = at
 
-    for at, months in _audited_months(rows, now):
-        touch(months, at)
+    for at, moved in _audited_months(rows, now):
+        touch(moved, at)
     if last_case > mark.last_case_id:
         for received_at in Case.objects.filter(pk__gt=mark.last_case_id).values_list(
             "received_at", flat=True
         ):
-            touch(_months(_local_day(received_at), _local_day(now)), now)
+            touch(months(_local_day(received_at), _local_day(now)), now)
     if touched:
         _forget(touched)
     settled = [pk for pk, at, *_rest in rows if at < now - REREAD]
@@ -297,7 +291,7 @@ def _audited_months(rows, now: dt.datetime):
             spans = [absences.get(key)]
             starts, ends = _dates(changes.get("starts_on")), _dates(changes.get("ends_on"))
             spans += list(zip(starts, ends, strict=False))
-            yield at, {m for span in spans if span for m in _months(*span)}
+            yield at, {m for span in spans if span for m in months(*span)}
 
 
 def _case_fields_moved(changes) -> bool:
@@ -316,18 +310,18 @@ def _case_months(at, action, changes, received_at, longest, now) -> set[dt.date]
     if not receipts:  # a case without a receipt is not a case: nothing to count
         return set()
     if action == "create" or (changes.keys() & CASE_WIDE_FIELDS) or _reopened(changes):
-        return {m for day in receipts for m in _months(day, today)}
+        return {m for day in receipts for m in months(day, today)}
     moved = changes.keys() & CASE_FACT_FIELDS
     if not moved:
         return set()
-    months = {month_start(_local_day(at))}
+    touched = {month_start(_local_day(at))}
     if moved <= HOLDER_FIELDS:
-        return months
+        return touched
     for day in receipts:
-        months |= _months(day, day + longest)
+        touched.update(months(day, day + longest))
     for closed in _moments(changes.get("closed_at")):
-        months.add(month_start(_local_day(closed)))
-    return months
+        touched.add(month_start(_local_day(closed)))
+    return touched
 
 
 def _reopened(changes: dict) -> bool:
@@ -338,14 +332,6 @@ def _reopened(changes: dict) -> bool:
 def _longest_target() -> dt.timedelta:
     hours = ResponseTarget.objects.order_by("-hours").values_list("hours", flat=True).first()
     return dt.timedelta(hours=hours or 0)
-
-
-def _months(first: dt.date, last: dt.date) -> set[dt.date]:
-    out, month = set(), month_start(first)
-    while month <= last:
-        out.add(month)
-        month = next_month(month)
-    return out
 
 
 def _local_day(moment: dt.datetime) -> dt.date:
@@ -382,11 +368,9 @@ def kept_counts(
         grouping=grouping, month__gte=first, month__lte=last, kpi__in=codes
     )
     qs, group = grouped(rows)
-    out: dict[str, Counts] = {code: {} for code in codes}
+    out: dict[str, Counts] = {code: defaultdict(lambda: defaultdict(int)) for code in codes}
     for row in qs.values(*group, "kpi", "outcome").annotate(total=Sum("n")):
-        key = tuple(row[g] for g in group)
-        table = out[row["kpi"]].setdefault(key, {})
-        table[row["outcome"]] = table.get(row["outcome"], 0) + row["total"]
+        out[row["kpi"]][tuple(row[g] for g in group)][row["outcome"]] += row["total"]
     return out
 
 

@@ -87,7 +87,15 @@ from .reports import Timeliness, due_after_leave, report_due, timeliness
 from .rules import RuleBook
 from .selectors import assignment_spans, unit_on
 from .tally import tally_sync_mark
-from .workdays import WorkCalendar, days, month_end, month_start, next_month
+from .workdays import (
+    WorkCalendar,
+    days,
+    month_end,
+    month_start,
+    months,
+    next_month,
+    whole_months,
+)
 
 DIMENSIONS = ("worker", "unit", "target_group", "approach")
 
@@ -688,38 +696,41 @@ def _outcome_counts(facts: Facts, by, scope, filters) -> Counts:
     return out
 
 
-def _handled_counts(ctx: Context, by, scope, filters) -> Counts:
-    """Cases handled alone (see `_handled_and_closed`)."""
+def _handled_rows(ctx: Context, by, scope, filters, **more):
+    """The active holdings grouped by `by`, counting the distinct cases handled (and `more`)."""
     group = [f"g_{d}" for d in by]
     rows = (
         _grouped(_facts_handled(ctx), by, scope, filters)
         .values(*group)
-        .annotate(handled=Count("case_id", distinct=True))
+        .annotate(handled=Count("case_id", distinct=True), **more)
     )
-    handled = _nested()
     for row in rows:
-        handled[tuple(row[g] for g in group)]["handled"] += row["handled"]
+        yield tuple(row[g] for g in group), row
+
+
+def _handled_counts(ctx: Context, by, scope, filters) -> Counts:
+    """Cases handled alone (see `_handled_and_closed`)."""
+    handled = _nested()
+    for key, row in _handled_rows(ctx, by, scope, filters):
+        handled[key]["handled"] += row["handled"]
     return handled
 
 
 def _handled_and_closed(ctx: Context, by, scope, filters) -> tuple[Counts, Counts]:
     """Cases handled and cases closed (goals met or not) in one pass over the holdings."""
-    group = [f"g_{d}" for d in by]
     closed = _closed_in(ctx.period)
     goals = Q(case__termination_reason=TerminationReason.GOALS_MET)
-    rows = (
-        _grouped(_facts_handled(ctx), by, scope, filters)
-        .values(*group)
-        .annotate(
-            handled=Count("case_id", distinct=True),
-            # (counting the case column, not the holding's id, keeps the holdings index-only)
-            goals_met=Count("case_id", filter=closed & goals),
-            other=Count("case_id", filter=closed & ~goals),
-        )
+    rows = _handled_rows(
+        ctx,
+        by,
+        scope,
+        filters,
+        # (counting the case column, not the holding's id, keeps the holdings index-only)
+        goals_met=Count("case_id", filter=closed & goals),
+        other=Count("case_id", filter=closed & ~goals),
     )
     handled, ended = _nested(), _nested()
-    for row in rows:
-        key = tuple(row[g] for g in group)
+    for key, row in rows:
         handled[key]["handled"] += row["handled"]
         for outcome in ("goals_met", "other"):
             if row[outcome]:
@@ -859,25 +870,17 @@ TALLY_PATHS = {
 }
 
 
-def _whole_months(p: Period) -> tuple[dt.date, dt.date] | None:
-    """Returns the first day of the period's first whole month and the last day of its last
-    whole month (None: the period holds no whole month)."""
-    first = p.start if p.start.day == 1 else next_month(p.start)
-    last = p.end if p.end == month_end(p.end) else month_start(p.end) - dt.timedelta(days=1)
-    return (first, last) if first <= last else None
-
-
 def _services_counts(ctx: Context, by, scope, filters, mark: int) -> Counts:
     """Services in the period: the tally up to its mark (the monthly tally for whole months,
     the daily one for the days around them), the services after the mark counted live."""
     p = ctx.period
     group = [f"g_{d}" for d in by]
-    months = _whole_months(p)
+    whole = whole_months(p.start, p.end)
     tallies = []
-    if months is None:
+    if whole is None:
         tallies.append(ServiceTally.objects.filter(day__gte=p.start, day__lte=p.end))
     else:
-        first, last = months
+        first, last = whole
         tallies.append(ServiceTallyMonth.objects.filter(month__gte=first, month__lte=last))
         if (first, last) != (p.start, p.end):
             tallies.append(
@@ -1054,14 +1057,12 @@ def _case_counts(ctx: Context, wanted: set[str], by, scope, filters, plan: _Kept
         c for c in kpi_months.KEPT if c in wanted and (distinct or c in kpi_months.ADDITIVE)
     ]
     group = [f"g_{d}" for d in by]
-    counts = _nested_all(
-        kpi_months.kept_counts(
-            first,
-            last,
-            from_kept,
-            grouping,
-            lambda rows: (_grouped(Facts(rows, TALLY_PATHS), by, scope, filters), group),
-        )
+    counts = kpi_months.kept_counts(
+        first,
+        last,
+        from_kept,
+        grouping,
+        lambda rows: (_grouped(Facts(rows, TALLY_PATHS), by, scope, filters), group),
     )
     if "worker" not in by:
         # Leave excuses a worker, not a sentra or target group (see _milestone_counts): kept
@@ -1085,15 +1086,6 @@ def _case_counts(ctx: Context, wanted: set[str], by, scope, filters, plan: _Kept
     if rest:
         counts.update(_live_counts(ctx, rest, by, scope, filters))
     return counts
-
-
-def _nested_all(tables: dict[str, dict]) -> dict[str, Counts]:
-    out = {}
-    for code, table in tables.items():
-        out[code] = _nested()
-        for key, outcomes in table.items():
-            out[code][key].update(outcomes)
-    return out
 
 
 def _add_counts(counts: dict[str, Counts], more: dict[str, Counts]) -> None:
@@ -1202,11 +1194,7 @@ def report_facts(scope: Scope, ctx: Context, filters: Filters = Filters()) -> li
     workers = list(workers.only("pk", "unit_id", "date_joined"))
     spans = assignment_spans(workers)
     first_month = month_start(p.start - dt.timedelta(days=62))
-    months = []
-    month = first_month
-    while month <= p.end:
-        months.append(month)
-        month = next_month(month)
+    report_months = months(first_month, p.end)
     horizon = p.end + dt.timedelta(days=400)
     absences: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
     for absent_id, starts_on, ends_on in Absence.objects.filter(
@@ -1230,7 +1218,7 @@ def report_facts(scope: Scope, ctx: Context, filters: Filters = Filters()) -> li
     # Per month: its last day, the next month, its working days, the n of the due rule and the
     # due date for a worker without leave.
     plan = {}
-    for month in months:
+    for month in report_months:
         following = next_month(month)
         rules = ctx.rules.on(following)
         due = report_due(0, month, rules=rules, calendar=calendar, away=set())[0]
@@ -1251,11 +1239,9 @@ def report_facts(scope: Scope, ctx: Context, filters: Filters = Filters()) -> li
         for first, end in own:
             # (a report is due in the month after its own: only the month before the leave
             # starts and the months it spans can qualify)
-            month = month_start(month_start(first) - dt.timedelta(days=1))
-            while month <= end:
+            for month in months(month_start(first) - dt.timedelta(days=1), end):
                 if month in plan and first <= plan[month][4]:
                     moved_months.add(month)
-                month = next_month(month)
         away_all = (
             {d for first, last in own for d in days(max(first, first_month), last)}
             if moved_months
@@ -1264,7 +1250,7 @@ def report_facts(scope: Scope, ctx: Context, filters: Filters = Filters()) -> li
         worker_spans = spans[worker.pk]
         # Most workers never moved: one open span, the same unit every month.
         only = worker_spans[0] if len(worker_spans) == 1 and worker_spans[0].last is None else None
-        for month in months:
+        for month in report_months:
             last, following, working, n, due = plan[month]
             if only is not None:
                 if only.first is not None and only.first > last:

@@ -21,6 +21,23 @@ def month_end(month: dt.date) -> dt.date:
     return next_month(month) - dt.timedelta(days=1)
 
 
+def whole_months(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date] | None:
+    """Returns the first day of the first whole month from `start` to `end` and the last day
+    of the last one (None: the days hold no whole month)."""
+    first = start if start.day == 1 else next_month(start)
+    last = end if end == month_end(end) else month_start(end) - dt.timedelta(days=1)
+    return (first, last) if first <= last else None
+
+
+def months(start: dt.date, end: dt.date) -> list[dt.date]:
+    """Returns the first day of every month from the month of `start` to that of `end`."""
+    out, month = [], month_start(start)
+    while month <= end:
+        out.append(month)
+        month = next_month(month)
+    return out
+
+
 def days(start: dt.date, end: dt.date) -> Iterable[dt.date]:
     """Yields every day from `start` to `end`, both included."""
     for offset in range((end - start).days + 1):

@@ -37,7 +37,6 @@ import re
 import shutil
 import socket
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -52,6 +51,7 @@ from bench.common import (
     backends_run,
     machine,
     now,
+    percentiles,
     postgres_database,
     python_run,
     results_write,
@@ -70,23 +70,6 @@ RAW_INSERT = (
     "VALUES ({p}, CURRENT_DATE, 'family_support', 'Sisipan mentah (uji beban)', {p}, '', 1, 0, "
     "'', {p}, CURRENT_TIMESTAMP)"
 )
-
-
-def percentiles(samples_ms: list[float]) -> dict:
-    if not samples_ms:
-        return {"n": 0, "p50_ms": None, "p95_ms": None, "max_ms": None, "mean_ms": None}
-    ordered = sorted(samples_ms)
-
-    def at(q: float) -> float:
-        return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-    return {
-        "n": len(ordered),
-        "p50_ms": round(at(0.50), 2),
-        "p95_ms": round(at(0.95), 2),
-        "max_ms": round(ordered[-1], 2),
-        "mean_ms": round(statistics.fmean(ordered), 2),
-    }
 
 
 # --- databases -----------------------------------------------------------------------------

@@ -9,10 +9,11 @@ import csv
 import json
 import os
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
+
+from bench.common import percentiles
 
 
 def _setup() -> None:
@@ -20,21 +21,6 @@ def _setup() -> None:
     import django
 
     django.setup()
-
-
-def percentiles(samples_ms: list[float]) -> dict:
-    ordered = sorted(samples_ms)
-
-    def at(q: float) -> float:
-        return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-    return {
-        "n": len(ordered),
-        "p50_ms": round(at(0.50), 3),
-        "p95_ms": round(at(0.95), 3),
-        "max_ms": round(ordered[-1], 3),
-        "mean_ms": round(statistics.fmean(ordered), 3),
-    }
 
 
 def _timed(fn, *args) -> tuple[float, object]:
